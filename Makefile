@@ -1,0 +1,24 @@
+# The two commands a new user needs: `make demo` and `make test`. Only python3 is assumed.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Build a bulletin from data/ (offline unless the online voice answers) and publish it to output/.
+demo: $(STAMP)
+	$(BIN)/briefing build data/xinhua-2025-02-15.txt data/english-sample.md --out output --date 2025-02-15
+
+## Run the test suite (offline).
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf output .pytest_cache

@@ -1,0 +1,54 @@
+"""Files beside the MP3: Podcasting 2.0 chapters JSON, WebVTT and SubRip transcripts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..models import Chapter, Cue
+
+
+def chapters_json(chapters: list[Chapter]) -> str:
+    return json.dumps({"version": "1.2.0", "chapters": [
+        {"startTime": round(c.start, 3), "endTime": round(c.end, 3), "title": c.title} for c in chapters]},
+        ensure_ascii=False, indent=2) + "\n"
+
+
+def _stamp(seconds: float, separator: str) -> str:
+    millis = int(round(max(0.0, seconds) * 1000))
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
+
+
+def _cue_text(text: str) -> str:
+    # A blank line would end the cue and "-->" would confuse parsers.
+    return " ".join(text.split()).replace("-->", "->")
+
+
+def vtt(cues: list[Cue]) -> str:
+    lines = ["WEBVTT", ""]
+    for number, cue in enumerate(cues, 1):
+        text = _cue_text(cue.text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        lines += [str(number), f"{_stamp(cue.start, '.')} --> {_stamp(cue.end, '.')}", text, ""]
+    return "\n".join(lines)
+
+
+def srt(cues: list[Cue]) -> str:
+    lines = []
+    for number, cue in enumerate(cues, 1):
+        lines += [str(number), f"{_stamp(cue.start, ',')} --> {_stamp(cue.end, ',')}", _cue_text(cue.text), ""]
+    return "\n".join(lines)
+
+
+def write_sidecars(mp3: Path, chapters: list[Chapter], cues: list[Cue]) -> dict[str, Path]:
+    """Write the three sidecars next to `mp3` (same stem); return kind -> path."""
+    files = {
+        "chapters": (mp3.with_suffix(".chapters.json"), chapters_json(chapters)),
+        "vtt": (mp3.with_suffix(".vtt"), vtt(cues)),
+        "srt": (mp3.with_suffix(".srt"), srt(cues)),
+    }
+    for path, text in files.values():
+        path.write_text(text, encoding="utf-8")
+    return {kind: path for kind, (path, _) in files.items()}

@@ -1,0 +1,82 @@
+"""The read stage: inputs (files, URLs) -> articles.
+
+Each input format is an entry in FORMATS with a sniffer and a reader; the format is
+detected from the content unless the user names one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from ..errors import InputError, unknown_name
+from ..models import Article
+from ..context import Context
+from . import markdown, page, structured
+from .dedupe import drop_duplicates
+from .source import Document, load
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InputFormat:
+    name: str
+    sniff: Callable[[Document], bool]
+    read: Callable[[Document], list[Article]]
+
+
+def _always(doc: Document) -> bool:
+    return True
+
+
+# Detection tries these in order; the last one takes any text.
+FORMATS: dict[str, InputFormat] = {f.name: f for f in (
+    InputFormat("jsonl", structured.sniff_jsonl, structured.read_jsonl),
+    InputFormat("json", structured.sniff_json, structured.read_json),
+    InputFormat("markdown", markdown.sniff, markdown.read),
+    InputFormat("page", _always, page.read),
+)}
+
+
+def detect_format(doc: Document) -> InputFormat:
+    return next(f for f in FORMATS.values() if f.sniff(doc))
+
+
+def read_document(source: str, format_name: str | None = None) -> list[Article]:
+    """Read one input into articles."""
+    if format_name is not None and format_name not in FORMATS:
+        raise InputError(unknown_name("input format", format_name, list(FORMATS)))
+    doc = load(source)
+    fmt = FORMATS[format_name] if format_name else detect_format(doc)
+    log.debug("%s: read as %s", source, fmt.name)
+    articles = fmt.read(doc)
+    if not articles:
+        raise InputError(f"{source}: found no article in it (read as {fmt.name}); "
+                         "check the file or pass --format")
+    for number, article in enumerate(articles, 1):
+        article.source = article.source or source
+        article.id = article.id or f"{_stem(source)}-{number:02d}"
+    return articles
+
+
+def read_articles(sources: list[str], ctx: Context) -> list[Article]:
+    """The read stage: every input, in order, without duplicate stories."""
+    settings = ctx.settings
+    if not sources:
+        raise InputError("no input given; name a news file, folder of files, feed or page URL")
+    ctx.progress.stage("reading", total=len(sources))
+    articles: list[Article] = []
+    for source in sources:
+        articles.extend(read_document(source, settings.input_format))
+        ctx.progress.advance()
+    articles = drop_duplicates(articles)
+    if settings.max_items is not None:
+        articles = articles[: settings.max_items]
+    return articles
+
+
+def _stem(source: str) -> str:
+    name = source.rstrip("/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] or "input"

@@ -1,0 +1,49 @@
+"""A plain-text or Markdown file holding one article: a '# Title' line, then paragraphs."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Article
+from .lang import detect_lang
+from .source import Document
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
+
+
+def sniff(doc: Document) -> bool:
+    first = next((ln for ln in doc.text.splitlines() if ln.strip()), "")
+    return bool(_HEADING.match(first))
+
+
+def read(doc: Document) -> list[Article]:
+    lines = doc.text.splitlines()
+    title = ""
+    body: list[str] = []
+    for line in lines:
+        heading = _HEADING.match(line)
+        if heading and not title:
+            title = _plain(heading.group(1))
+        elif heading:
+            body.append("")
+            body.append(_plain(heading.group(1)))
+            body.append("")
+        else:
+            body.append(line)
+    paragraphs = [_plain(" ".join(ln.strip() for ln in block.splitlines()))
+                  for block in re.split(r"\n\s*\n", "\n".join(body))]
+    paragraphs = [p for p in paragraphs if p]
+    byline = None
+    if paragraphs and re.match(r"^(By|by)\s+\S", paragraphs[0]) and len(paragraphs[0]) < 80:
+        byline = paragraphs.pop(0)
+    text = title + " ".join(paragraphs)
+    return [Article(title=title, paragraphs=paragraphs, lang=detect_lang(text), byline=byline,
+                    source=doc.source)]
+
+
+def _plain(text: str) -> str:
+    text = _LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    return re.sub(r"^\s*(?:[-*+]|\d+\.)\s+", "", text).strip()

@@ -1,0 +1,125 @@
+"""Load an input (file or URL) into text: size limit, binary check, encoding detection."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+
+log = logging.getLogger(__name__)
+
+MAX_INPUT_BYTES = 20 * 1024 * 1024  # a day's news is far smaller; refuse anything larger
+FETCH_TIMEOUT = 20.0
+USER_AGENT = "briefing/0.1 (+https://github.com/briefing)"
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+@dataclass
+class Document:
+    """The text of one input and where it came from."""
+
+    text: str
+    source: str  # path or URL as given
+    encoding: str
+    content_type: str | None = None  # from HTTP, when fetched
+
+    @property
+    def is_url(self) -> bool:
+        return is_url(self.source)
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def load(source: str) -> Document:
+    """Read a path or URL and decode it to text."""
+    if is_url(source):
+        data, content_type = fetch_bytes(source)
+    else:
+        data, content_type = _read_file(source), None
+    text, encoding = decode(data, source)
+    log.debug("%s: %d bytes, encoding %s", source, len(data), encoding)
+    return Document(text=text, source=source, encoding=encoding, content_type=content_type)
+
+
+def _read_file(source: str) -> bytes:
+    path = Path(source)
+    if not path.exists():
+        raise InputError(f"{source}: no such file; check the path")
+    if path.is_dir():
+        raise InputError(f"{source}: is a folder; give the news files inside it")
+    size = path.stat().st_size
+    if size > MAX_INPUT_BYTES:
+        raise InputError(f"{source}: {size / 1e6:.1f} MB is over the {MAX_INPUT_BYTES // 2**20} MB input limit; "
+                         "split it into smaller files")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read it ({exc.strerror}); check its permissions") from None
+
+
+def fetch_bytes(url: str, limit: int = MAX_INPUT_BYTES) -> tuple[bytes, str | None]:
+    """GET a URL with a timeout and a size cap."""
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
+            data = response.read(limit + 1)
+            content_type = response.headers.get_content_type()
+    except urllib.error.HTTPError as exc:
+        raise InputError(f"{url}: the server answered {exc.code} {exc.reason}; check the URL") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise InputError(f"{url}: cannot fetch it ({reason}); check the URL and your connection") from None
+    if len(data) > limit:
+        raise InputError(f"{url}: more than {limit // 2**20} MB; refusing to read it")
+    return data, content_type
+
+
+def decode(data: bytes, source: str) -> tuple[str, str]:
+    """Bytes to text: BOM, then strict UTF-8, then detection (GB18030, Big5, ...)."""
+    if not data.strip():
+        raise InputError(f"{source}: the file is empty; give a file with news text")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _clean(data.decode(encoding, errors="replace"), source), encoding
+    if _looks_binary(data):
+        raise InputError(f"{source}: looks like binary data, not text; give a text, HTML, feed or JSON file")
+    try:
+        return _clean(data.decode("utf-8"), source), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    encoding = _detect(data)
+    return _clean(data.decode(encoding, errors="replace"), source), encoding
+
+
+def _detect(data: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is None:
+        return "utf-8"
+    encoding = best.encoding
+    # GBK/GB2312 are subsets of GB18030; decode with the superset so rare characters survive.
+    return "gb18030" if encoding in ("gbk", "gb2312", "hz") else encoding
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls > len(sample) * 0.05
+
+
+def _clean(text: str, source: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    if not text.strip():
+        raise InputError(f"{source}: the file holds only whitespace; give a file with news text")
+    return text

@@ -1,0 +1,115 @@
+"""JSON and JSONL inputs: a list of objects with a title and a body or paragraphs."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ..errors import InputError
+from ..models import Article
+from .lang import detect_lang
+from .source import Document
+
+MAX_DEPTH = 64
+
+
+def sniff_json(doc: Document) -> bool:
+    head = doc.text.lstrip()[:1]
+    return head in ("[", "{") and not sniff_jsonl(doc)
+
+
+def sniff_jsonl(doc: Document) -> bool:
+    lines = [ln for ln in doc.text.splitlines() if ln.strip()]
+    return len(lines) > 1 and all(ln.lstrip().startswith("{") and ln.rstrip().endswith("}") for ln in lines[:5])
+
+
+def read_json(doc: Document) -> list[Article]:
+    data = _parse(doc.text, doc.source)
+    if isinstance(data, dict):
+        for key in ("articles", "items", "entries", "data"):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+        else:
+            data = [data]
+    if not isinstance(data, list):
+        raise InputError(f"{doc.source}: JSON must be a list of articles (objects with title and body)")
+    return [_article(obj, doc.source, f"item {i + 1}") for i, obj in enumerate(data)]
+
+
+def read_jsonl(doc: Document) -> list[Article]:
+    articles = []
+    for number, line in enumerate(doc.text.splitlines(), 1):
+        if line.strip():
+            articles.append(_article(_parse(line, f"{doc.source} line {number}"), doc.source, f"line {number}"))
+    return articles
+
+
+def _parse(text: str, where: str):
+    if _nesting(text) > MAX_DEPTH:
+        raise InputError(f"{where}: JSON nested deeper than {MAX_DEPTH} levels; flatten it")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+                         "fix the file or pass --format") from None
+
+
+def _nesting(text: str) -> int:
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _article(obj, source: str, where: str) -> Article:
+    if not isinstance(obj, dict):
+        raise InputError(f"{source} {where}: each article must be an object with title and body")
+    title = _text(obj.get("title") or obj.get("headline"))
+    paragraphs = obj.get("paragraphs")
+    if isinstance(paragraphs, list):
+        paragraphs = [_text(p) for p in paragraphs]
+    else:
+        body = _text(obj.get("body") or obj.get("text") or obj.get("content"))
+        paragraphs = re.split(r"\n\s*\n|\n", body)
+    paragraphs = [p.strip() for p in paragraphs if p and p.strip()]
+    if not paragraphs:
+        raise InputError(f"{source} {where}: the article has no body; give it a 'body' or 'paragraphs'")
+    if not title:
+        raise InputError(f"{source} {where}: the article has no title; give it a 'title'")
+    lang = obj.get("lang") if obj.get("lang") in ("zh", "en") else detect_lang(title + "".join(paragraphs))
+    return Article(
+        title=title.strip(),
+        paragraphs=paragraphs,
+        lang=lang,
+        kicker=_text(obj.get("kicker")) or None,
+        subtitle=_text(obj.get("subtitle")) or None,
+        byline=_text(obj.get("byline")) or None,
+        dateline=_text(obj.get("dateline")) or None,
+        id=str(obj["id"]) if obj.get("id") is not None else None,
+        url=_text(obj.get("url")) or None,
+        published=_text(obj.get("published") or obj.get("date")) or None,
+        source=source,
+    )
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise InputError(f"expected text, got {type(value).__name__}: {str(value)[:40]}")

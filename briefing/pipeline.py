@@ -1,0 +1,64 @@
+"""The stage list: one place that says what a build does, in order.
+
+Each stage is a function from one plain data object to the next (see models.py):
+sources -> articles -> items -> script -> speech -> bulletin -> episode.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .audio import assemble
+from .context import Context
+from .ingest import read_articles
+from .leads import write_leads
+from .models import Episode
+from .publish import publish
+from .script import write_script
+from .speech import speak
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[[Any, Context], Any]
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("read", read_articles),
+    Stage("leads", write_leads),
+    Stage("script", write_script),
+    Stage("speak", speak),
+    Stage("assemble", assemble),
+    Stage("publish", publish),
+)
+
+
+@dataclass
+class BuildResult:
+    episode: Episode
+    engine: str
+    items: int
+    fallbacks: list[str]
+    synthesized: int
+    seconds: float
+    timings: dict[str, float]
+
+
+def build(sources: list[str], ctx: Context) -> BuildResult:
+    """Run every stage on `sources`; return the published episode and what the build did."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    data: Any = sources
+    produced: dict[str, Any] = {}
+    for stage in STAGES:
+        t0 = time.perf_counter()
+        data = stage.run(data, ctx)
+        timings[stage.name] = time.perf_counter() - t0
+        produced[stage.name] = data
+    bulletin = produced["assemble"]
+    return BuildResult(episode=data, engine=bulletin.engine, items=len(bulletin.script.items),
+                       fallbacks=bulletin.fallbacks, synthesized=bulletin.synthesized,
+                       seconds=time.perf_counter() - started, timings=timings)

@@ -1,0 +1,102 @@
+"""Settings of a build, validated once into a typed object. Defaults live here only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from urllib.parse import urlparse
+
+from .errors import ConfigError
+
+ENGINES = ("auto", "edge", "kokoro")
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Show:
+    """What the podcast app shows about the show."""
+
+    title: str = "每日新闻简报"
+    description: str = "每天几分钟，听懂今天的新闻。由 briefing 自动生成的新闻播报。"
+    author: str = "briefing"
+    owner_name: str = "briefing"
+    owner_email: str = "briefing@example.org"
+    language: str = "zh"
+    category: str = "News"
+    subcategory: str = "Daily News"
+    explicit: bool = False
+    cover: Path | None = None  # a square PNG/JPEG; None makes one
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a build needs besides its inputs."""
+
+    show: Show = field(default_factory=Show)
+    out_dir: Path = Path("output")
+    cache_dir: Path | None = None  # None: OUT/.cache
+    base_url: str = "http://127.0.0.1:8000/"
+    date: dt.date = field(default_factory=dt.date.today)
+    engine: str = "auto"
+    voice: str | None = None  # overrides the preset anchor voice for the show language
+    rate: str = "+0%"  # edge-tts style speaking-rate change, also applied offline
+    item_seconds: float = 30.0
+    max_items: int | None = None
+    bitrate_kbps: int = 96
+    keep: int | None = None  # episodes kept in the feed; None keeps all
+    concurrency: int = 4
+    probe_timeout: float = 3.0  # seconds `auto` waits for the online voice service
+    skip_failed: bool = False
+    input_format: str | None = None  # None: detect from content
+
+    def __post_init__(self) -> None:
+        _check(self.engine in ENGINES, f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
+        _check(self.show.language in LANGS,
+               f"show language must be one of {', '.join(LANGS)}, not {self.show.language!r}")
+        _check(5 <= self.item_seconds <= 300,
+               f"item seconds must be between 5 and 300, not {self.item_seconds}")
+        _check(32 <= self.bitrate_kbps <= 320,
+               f"bitrate must be between 32 and 320 kbit/s, not {self.bitrate_kbps}")
+        _check(self.keep is None or self.keep >= 1, f"keep must be 1 or more, not {self.keep}")
+        _check(self.max_items is None or self.max_items >= 1,
+               f"max items must be 1 or more, not {self.max_items}")
+        _check(1 <= self.concurrency <= 32, f"concurrency must be between 1 and 32, not {self.concurrency}")
+        _check(bool(re.fullmatch(r"[+-]\d+%", self.rate)),
+               f"rate must look like +10% or -5%, not {self.rate!r}")
+        parsed = urlparse(self.base_url)
+        _check(parsed.scheme in ("http", "https") and bool(parsed.netloc),
+               f"base URL must be an absolute http(s) URL such as https://example.org/briefing/, "
+               f"not {self.base_url!r}")
+        _check("@" in self.show.owner_email, f"owner email looks wrong: {self.show.owner_email!r}")
+        if not self.base_url.endswith("/"):
+            object.__setattr__(self, "base_url", self.base_url + "/")
+
+    @property
+    def cache(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else self.out_dir / ".cache"
+
+    @property
+    def feed_url(self) -> str:
+        return self.base_url + "feed.xml"
+
+    def with_overrides(self, **values: object) -> Settings:
+        """A copy with the given fields replaced; None values leave a field as it is."""
+        names = {f.name for f in fields(self)}
+        unknown = set(values) - names
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise ConfigError(message)
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"date must be YYYY-MM-DD, not {text!r}") from None

@@ -1,0 +1,46 @@
+"""The interface every speech engine implements, and the registry of engines by name."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Protocol
+
+from ..errors import VoiceError, unknown_name
+from ..models import Clip, Lang
+from .voices import VoiceInfo
+
+
+class SpeechEngine(Protocol):
+    name: str
+    max_workers: int  # how many segments to synthesize at once
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the same text would sound different (part of the cache key)."""
+        ...
+
+    def synthesize(self, sentences: list[str], voice: str, lang: Lang, rate: str) -> Clip:
+        """Speak each sentence; return one audio array per sentence."""
+        ...
+
+    def voices(self) -> list[VoiceInfo]:
+        ...
+
+    def check_voice(self, voice: str) -> None:
+        """Raise VoiceError naming the valid voices when `voice` is not one."""
+        ...
+
+
+# name -> "module:class"; imported on first use so that an unused engine costs nothing.
+ENGINES: dict[str, str] = {
+    "edge": "briefing.speech.edge:EdgeEngine",
+    "kokoro": "briefing.speech.kokoro:KokoroEngine",
+}
+
+
+def create_engine(name: str, **options: object) -> SpeechEngine:
+    if name not in ENGINES:
+        raise VoiceError(unknown_name("speech engine", name, [*ENGINES, "auto"]))
+    module_name, class_name = ENGINES[name].split(":")
+    engine_class = getattr(importlib.import_module(module_name), class_name)
+    return engine_class(**options)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from briefing.cli import app  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_PAGE = ROOT / "data" / "xinhua-2025-02-15.txt"
+ENGLISH_SAMPLE = ROOT / "data" / "english-sample.md"
+
+# No test may reach the internet: the online voice gets a loopback fake or nothing.
+os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+
+
+def run_cli(*args: str):
+    """Invoke the CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The sample page built once with the offline voice; shared by the tests that inspect it."""
+    out = tmp_path_factory.mktemp("sample-build")
+    result = run_cli("build", SAMPLE_PAGE, "--engine", "kokoro", "--out", out, "--date", "2025-02-15")
+    assert result.exit_code == 0, result.output
+    mp3s = sorted((out / "episodes").glob("*.mp3"))
+    assert len(mp3s) == 1
+    return {"out": out, "mp3": mp3s[0], "result": result}
+
+
+@pytest.fixture
+def fake_edge(monkeypatch):
+    """A fake edge-tts service on 127.0.0.1; the real edge-tts library talks to it."""
+    from fake_edge import FakeEdgeServer
+
+    with FakeEdgeServer() as fake:
+        monkeypatch.setenv("BRIEFING_EDGE_WSS_URL", fake.url)
+        import edge_tts.communicate
+        import edge_tts.voices
+
+        monkeypatch.setattr(edge_tts.communicate, "WSS_URL", fake.url)
+        monkeypatch.setattr(edge_tts.voices, "VOICE_LIST", fake.voices_url)
+        yield fake
