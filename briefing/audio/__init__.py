@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..artwork import cover_file, embedded_cover
 from ..context import Context
 from ..models import Bulletin, Chapter, Clip, Cue, Script, Segment, Speech
 from . import dsp, sounds
@@ -167,7 +168,7 @@ def assemble(speech: Speech, ctx: Context) -> Bulletin:
     headlines = [item.title for item in script.items]
     write_tags(mp3, title=episode_title(script), artist=settings.show.author, album=settings.show.title,
                date=settings.date.isoformat(), summary="；".join(headlines) if script.lang == "zh" else "; ".join(headlines),
-               chapters=chapters)
+               chapters=chapters, cover=embedded_cover(cover_file(settings)))
     write_sidecars(mp3, chapters, cues)
     return Bulletin(script=script, audio=mp3, duration=mastered.size / RATE, chapters=chapters, cues=cues,
                     engine=speech.engine, fallbacks=speech.fallbacks, synthesized=speech.synthesized)

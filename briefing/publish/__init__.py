@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mutagen.mp3 import MP3
 
+from ..artwork import cover_file
 from ..audio import episode_title
 from ..context import Context
 from ..models import Bulletin, Episode, Item
@@ -68,7 +69,7 @@ def publish(bulletin: Bulletin, ctx: Context) -> Episode:
     )
     listed, retired = merge_episode(history, episode, settings.keep)
     save_episodes(out, listed)
-    write_atomic(out / FEED, render_feed(listed, settings))
+    write_atomic(out / FEED, render_feed(listed, settings, cover_file(settings).name))
     _remove_files(episodes_dir, [e for e in retired if e.media != episode.media])
     shutil.rmtree(out / ".staging", ignore_errors=True)
     log.info("published %s", media_url(settings, media))

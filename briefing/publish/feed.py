@@ -17,7 +17,7 @@ def media_url(settings: Settings, name: str) -> str:
     return f"{settings.base_url}episodes/{name}"
 
 
-def render_feed(episodes: list[Episode], settings: Settings) -> bytes:
+def render_feed(episodes: list[Episode], settings: Settings, cover_name: str) -> bytes:
     show = settings.show
     fg = FeedGenerator()
     fg.load_extension("podcast")
@@ -33,6 +33,9 @@ def render_feed(episodes: list[Episode], settings: Settings) -> bytes:
     fg.podcast.itunes_category(show.category, show.subcategory)
     fg.podcast.itunes_explicit("yes" if show.explicit else "no")
     fg.podcast.itunes_summary(show.description)
+    cover_url = settings.base_url + cover_name
+    fg.image(url=cover_url, title=show.title, link=settings.base_url)
+    fg.podcast.itunes_image(cover_url)
     fg.lastBuildDate(max((e.published for e in episodes), default=dt.datetime.now(dt.timezone.utc)))
     for episode in sorted(episodes, key=lambda e: e.date):  # add_entry prepends: oldest first
         entry = fg.add_entry()
@@ -44,4 +47,5 @@ def render_feed(episodes: list[Episode], settings: Settings) -> bytes:
         entry.pubDate(episode.published)
         entry.podcast.itunes_duration(int(round(episode.duration)))
         entry.podcast.itunes_summary(episode.summary)
+        entry.podcast.itunes_image(cover_url)
     return fg.rss_str(pretty=True)
