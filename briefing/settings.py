@@ -28,6 +28,7 @@ class Show:
     subcategory: str = "Daily News"
     explicit: bool = False
     cover: Path | None = None  # a square PNG/JPEG; None makes one
+    locked: bool = True  # podcast:locked: other platforms may not import the feed
 
 
 @dataclass(frozen=True)
