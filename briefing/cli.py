@@ -15,7 +15,7 @@ import typer
 from . import __version__
 from .context import Context
 from .errors import BriefingError
-from .settings import Settings, parse_date
+from .settings import SERVE_HOST, SERVE_PORT, Settings, parse_date
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Turn the day's news into a spoken bulletin and a podcast feed.")
@@ -184,6 +184,22 @@ def voices(
 
     for voice in create_engine(engine).voices():
         typer.echo(f"{voice.name:28} {voice.lang:7} {voice.gender:7} {voice.note}")
+
+
+@app.command()
+@handles_errors
+def serve(
+    out: Annotated[Path, typer.Option("--out", help="Output folder to serve.")] = Settings().out_dir,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every network).")] = SERVE_HOST,
+    port: Annotated[int, typer.Option("--port", help="Port (0 picks a free one).")] = SERVE_PORT,
+) -> None:
+    """Serve the output folder (feed, episodes, show page) to podcast apps and browsers."""
+    from .publish.server import serve as run_server
+
+    if not _state["quiet"]:
+        logging.getLogger("briefing.server").setLevel(logging.INFO)  # one line per request
+    run_server(out, host, port, on_ready=lambda url: _echo(f"serving {out} at {url} (feed: {url}feed.xml); "
+                                                           "Ctrl-C stops"))
 
 
 def _quiet_progress():

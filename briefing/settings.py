@@ -12,6 +12,7 @@ from .errors import ConfigError
 
 ENGINES = ("auto", "edge", "kokoro")
 LANGS = ("zh", "en")
+SERVE_HOST, SERVE_PORT = "127.0.0.1", 8000  # where `briefing serve` listens unless told otherwise
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Show:
     subcategory: str = "Daily News"
     explicit: bool = False
     cover: Path | None = None  # a square PNG/JPEG; None makes one
+    locked: bool = True  # podcast:locked: other platforms may not import the feed
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Settings:
     show: Show = field(default_factory=Show)
     out_dir: Path = Path("output")
     cache_dir: Path | None = None  # None: OUT/.cache
-    base_url: str = "http://127.0.0.1:8000/"
+    base_url: str = f"http://{SERVE_HOST}:{SERVE_PORT}/"
     date: dt.date = field(default_factory=dt.date.today)
     engine: str = "auto"
     voice: str | None = None  # overrides the preset anchor voice for the show language

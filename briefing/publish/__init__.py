@@ -1,12 +1,15 @@
-"""The publish stage: bulletin -> episode files under OUT/episodes/ and OUT/feed.xml.
+"""The publish stage: bulletin -> episode files under OUT/episodes/, OUT/feed.xml and the
+show page OUT/index.html.
 
 Order matters for crash safety: new files land under new names first, then the episode
-history and the feed are replaced atomically, and only then are retired files removed.
+history, the feed and the page are replaced atomically, and only then are retired files
+removed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import shutil
 import uuid
@@ -17,16 +20,19 @@ from mutagen.mp3 import MP3
 from ..artwork import cover_file
 from ..audio import episode_title
 from ..context import Context
+from ..errors import PublishError
 from ..models import Bulletin, Episode, Item
 from ..settings import Settings
 from .feed import media_url, render_feed
 from .files import move_atomic, write_atomic
+from .page import render_page
 from .store import load_episodes, merge_episode, save_episodes
 
 log = logging.getLogger(__name__)
 
 EPISODES = "episodes"
 FEED = "feed.xml"
+PAGE = "index.html"
 SIDECAR_SUFFIXES = {"chapters": ".chapters.json", "vtt": ".vtt", "srt": ".srt"}
 
 
@@ -36,23 +42,34 @@ def episode_guid(settings: Settings, date: dt.date) -> str:
 
 
 def publish(bulletin: Bulletin, ctx: Context) -> Episode:
-    settings = ctx.settings
     ctx.progress.stage("publishing")
+    try:
+        return _publish(bulletin, ctx.settings)
+    except OSError as exc:
+        where = exc.filename or ctx.settings.out_dir
+        raise PublishError(f"could not publish into {ctx.settings.out_dir} ({exc.strerror or exc}: {where}); "
+                           "check free space and permissions, then build again (the feed as published "
+                           "before still stands)") from exc
+
+
+def _publish(bulletin: Bulletin, settings: Settings) -> Episode:
     out = settings.out_dir
     episodes_dir = out / EPISODES
     episodes_dir.mkdir(parents=True, exist_ok=True)
     history = load_episodes(out)
     previous = next((e for e in history if e.date == settings.date), None)
 
-    media = bulletin.audio.name
+    # Files land under names no feed has listed with other bytes: never new audio at an old URL.
+    stem = f"{settings.date.isoformat()}-{_digest(bulletin.audio)}"
     sidecars = {}
     for kind, suffix in SIDECAR_SUFFIXES.items():
         staged = bulletin.audio.with_suffix(suffix)
         if staged.exists():
-            move_atomic(staged, episodes_dir / staged.name)
-            sidecars[kind] = staged.name
-    move_atomic(bulletin.audio, episodes_dir / media)
+            move_atomic(staged, episodes_dir / (stem + suffix))
+            sidecars[kind] = stem + suffix
+    media = stem + ".mp3"
     path = episodes_dir / media
+    move_atomic(bulletin.audio, path)
     script = bulletin.script
     episode = Episode(
         guid=previous.guid if previous else episode_guid(settings, settings.date),
@@ -63,24 +80,50 @@ def publish(bulletin: Bulletin, ctx: Context) -> Episode:
         media=media,
         length=path.stat().st_size,
         duration=MP3(str(path)).info.length,
-        published=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+        published=_published(settings.date, previous),
         engine=bulletin.engine,
         sidecars=sidecars,
     )
-    listed, retired = merge_episode(history, episode, settings.keep)
+    listed, _ = merge_episode(history, episode, settings.keep)
+    cover = cover_file(settings).name
     save_episodes(out, listed)
-    write_atomic(out / FEED, render_feed(listed, settings, cover_file(settings).name))
-    _remove_files(episodes_dir, [e for e in retired if e.media != episode.media])
+    write_atomic(out / FEED, render_feed(listed, settings, cover))
+    write_atomic(out / PAGE, render_page(listed, settings, cover, episodes_dir))
+    # Only now that no feed lists them may retired (or orphaned) files go.
+    _remove_unlisted(episodes_dir, listed)
     shutil.rmtree(out / ".staging", ignore_errors=True)
     log.info("published %s", media_url(settings, media))
     return episode
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:10]
+
+
+def _published(date: dt.date, previous: Episode | None) -> dt.datetime:
+    """A rebuild keeps its episode's time; today's episode is published now, another date's
+    at 06:00 local time that day, so pubDate order follows the dates."""
+    if previous is not None:
+        return previous.published
+    now = dt.datetime.now().astimezone().replace(microsecond=0)
+    if date == now.date():
+        return now.astimezone(dt.timezone.utc)
+    return dt.datetime.combine(date, dt.time(6, 0)).astimezone().astimezone(dt.timezone.utc)
 
 
 def _summary(items: list[Item]) -> str:
     return "\n".join(f"{n}. {item.title}" for n, item in enumerate(items, 1))
 
 
-def _remove_files(folder: Path, episodes: list[Episode]) -> None:
-    for episode in episodes:
-        for name in [episode.media, *episode.sidecars.values()]:
-            (folder / name).unlink(missing_ok=True)
+def _remove_unlisted(folder: Path, listed: list[Episode]) -> None:
+    """Delete episode files no listed episode refers to (retired, replaced, left by a crash)."""
+    keep = {name for e in listed for name in [e.media, *e.sidecars.values()]}
+    for path in folder.iterdir():
+        if path.name.startswith(".") or path.name in keep or not path.is_file():
+            continue
+        if path.name.endswith((".mp3", *SIDECAR_SUFFIXES.values())):
+            path.unlink(missing_ok=True)

@@ -1,0 +1,76 @@
+"""Helpers for the publish and serve tests: small episodes built with the online engine
+against the fake edge-tts service (fast), and `briefing serve` run as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+NEWS = [
+    {"id": "1", "title": "城市新地铁线路开通", "body": "新的地铁线路今天开通。乘客可以免费试乘一周。"},
+    {"id": "2", "title": "春季植树活动启动", "body": "全市志愿者参加植树活动。今年计划种植十万棵树。"},
+]
+
+
+@contextmanager
+def fake_edge_service() -> Iterator[object]:
+    """The fake edge-tts service for a whole test module (the conftest fixture is per test)."""
+    from fake_edge import FakeEdgeServer
+
+    import edge_tts.communicate
+    import edge_tts.voices
+
+    with FakeEdgeServer() as fake, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BRIEFING_EDGE_WSS_URL", fake.url)
+        patch.setattr(edge_tts.communicate, "WSS_URL", fake.url)
+        patch.setattr(edge_tts.voices, "VOICE_LIST", fake.voices_url)
+        yield fake
+
+
+def build_episode(out: Path, date: str, news: list[dict] = NEWS, *options: str):
+    """Build one small episode for `date` into `out`; returns the CLI result."""
+    source = out.parent / f"news-{date}-{len(list(out.parent.glob('news-*')))}.json"
+    source.write_text(json.dumps(news, ensure_ascii=False), encoding="utf-8")
+    result = run_cli("build", source, "--engine", "edge", "--out", out, "--date", date, *options)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def listed_episodes(out: Path) -> list[dict]:
+    return json.loads((out / "episodes.json").read_text("utf-8"))["episodes"]
+
+
+@contextmanager
+def serving(out: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run `briefing serve --out OUT --port 0` as its own process; yield (base URL, process).
+
+    The process is stopped on exit; its stderr (the request log) stays readable."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_PROXY="127.0.0.1,localhost")
+    log = (out.parent / f"serve-{time.monotonic_ns()}.log").open("w+", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", "serve", "--out", str(out), "--port", "0", *options],
+                            stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT, env=env)
+    try:
+        line = proc.stdout.readline()  # "serving OUT at http://127.0.0.1:PORT/ ..."
+        assert " at http://" in line, f"server did not start: {line!r} {log.name}"
+        yield line.split(" at ", 1)[1].split()[0], proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        log.seek(0)
+        proc.request_log = log.read()  # type: ignore[attr-defined]
+        log.close()
