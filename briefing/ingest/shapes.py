@@ -19,13 +19,14 @@ _MONTH_DAY = r"\d{1,2}月\d{1,2}日"
 _FULL_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 # The reporters in brackets right after a dateline: (记者 樊曦), （记者刘欢、周文其）
 _REPORTERS = r"[（(][^（）()]{0,80}?(?:记者|通讯员|实习生|特约|撰稿)[^（）()]{0,80}[）)]"
+# 新华社北京2月15日电, 本报北京2月25日电, 本报讯, 新华社电 (undated ones only before a space or bracket)
 _DATELINE = (rf"(?:据)?{_AGENCY}[^\s，。,；;（）()]{{0,12}}?{_MONTH_DAY}(?:电|讯)"
-             rf"|{_AGENCY}[^\s，。,；;（）()]{{0,8}}?电|{_AGENCY}讯")
+             rf"|(?:据)?{_AGENCY}[^\s，。,；;（）()]{{0,6}}?(?:电|讯)(?=[\s（(【]|$)")
 
 LEAD_DATELINE = re.compile(rf"^(?P<dl>(?:{_DATELINE})(?:\s*{_REPORTERS})?)\s*(?P<rest>.*)$", re.S)
 _TAIL_DATELINE = re.compile(rf"^[（(]?(?:{_DATELINE})[）)]?$")
 
-_DATE_LINE = re.compile(rf"^{_FULL_DATE}\s*(?:星期|周|礼拜)[一二三四五六日天]")
+_DATE_LINE = re.compile(rf"^(?:\S{{1,10}}\s+)?{_FULL_DATE}\s*(?:星期|周|礼拜)[一二三四五六日天]")
 _PAGE_NUMBER = re.compile(r"^(?:第\s*)?[A-Z]?\d{1,3}(?:\s*版)?(?:(?:\s+|\s*[:：·|｜]\s*)\S{1,10})?$"
                           r"|^\S{1,10}\s+(?:第\s*)?[A-Z]?\d{1,3}\s*版?$")
 _STAFF_CREDIT = re.compile(r"^(?:本期|本版|本栏)?(?:统筹|编辑|责编|责任编辑|策划|制图|校对|主编|审校|美编"

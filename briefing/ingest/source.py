@@ -14,8 +14,13 @@ from ..errors import InputError
 log = logging.getLogger(__name__)
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a day's news is far smaller; refuse anything larger
+MAX_PAGE_BYTES = 5 * 1024 * 1024  # one web page a feed item links to
 FETCH_TIMEOUT = 20.0
 USER_AGENT = "briefing/0.1 (+https://github.com/briefing)"
+
+# Files read from a folder given as an input; other files there (pictures, PDFs) are skipped.
+NEWS_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".json", ".jsonl", ".ndjson", ".xml", ".rss",
+                 ".atom", ".html", ".htm", ".xhtml", "")
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -36,6 +41,27 @@ class Document:
 
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
+
+
+def expand_folders(sources: list[str]) -> list[str]:
+    """Inputs with every folder replaced by the news files directly inside it, sorted by name."""
+    expanded: list[str] = []
+    for source in sources:
+        path = Path(source)
+        if is_url(source) or not path.is_dir():
+            expanded.append(source)
+            continue
+        files = sorted(p for p in path.iterdir()
+                       if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in NEWS_SUFFIXES)
+        skipped = sum(1 for p in path.iterdir() if p.is_file() and not p.name.startswith(".")) - len(files)
+        if skipped:
+            log.info("%s: skipped %d file(s) that are not news text (%s)", source, skipped,
+                     ", ".join(s or "no suffix" for s in NEWS_SUFFIXES))
+        if not files:
+            raise InputError(f"{source}: the folder holds no news files ({', '.join(NEWS_SUFFIXES[:-1])}); "
+                             "put them there or name the files")
+        expanded.extend(str(p) for p in files)
+    return expanded
 
 
 def load(source: str) -> Document:
