@@ -15,7 +15,7 @@ from ..models import Article
 from ..context import Context
 from . import feed, html, markdown, page, structured
 from .dedupe import drop_duplicates
-from .shapes import LEAD_DATELINE
+from .shapes import split_dateline
 from .source import Document, expand_folders, load
 
 log = logging.getLogger(__name__)
@@ -86,10 +86,9 @@ def _take_dateline(article: Article) -> None:
     """Move a dateline that opens the first paragraph (新华社北京2月15日电) into its own field."""
     if article.dateline or not article.paragraphs:
         return
-    match = LEAD_DATELINE.match(article.paragraphs[0])
-    if match and match["rest"].strip():
-        article.dateline = match["dl"].strip()
-        article.paragraphs[0] = match["rest"].strip()
+    split = split_dateline(article.paragraphs[0])
+    if split and split[1]:
+        article.dateline, article.paragraphs[0] = split
 
 
 def _stem(source: str) -> str:

@@ -111,7 +111,7 @@ def _kind(line: _Line, indented_page: bool) -> str:
         return PHOTO
     if shapes.is_caption(text, line.blanks_before, unindented):
         return CAPTION
-    if shapes.LEAD_DATELINE.match(text):
+    if shapes.split_dateline(text):
         return BODY
     if shapes.byline_text(text) is not None and not line.indented:
         return BYLINE
@@ -158,12 +158,14 @@ def _carries_on(prev: _Line | None, line: _Line, nxt: _Line | None, layout: _Lay
 
 def _broken_off(line: _Line, nxt: _Line | None, layout: _Layout) -> bool:
     """Is this heading-like line really the first half of a paragraph broken across a column?"""
-    if nxt is None or nxt.kind != BODY or shapes.LEAD_DATELINE.match(nxt.text):
+    if nxt is None or nxt.kind != BODY or shapes.split_dateline(nxt.text):
         return False
     if layout.indented:
         return line.indented and not nxt.indented
     if shapes.finished(line.text) or line.text.startswith("——"):
         return False
+    if nxt.glued:
+        return True  # running text wrapped onto the next line
     return shapes.starts_mid_sentence(nxt.text) or spans_word(line.text, nxt.text)
 
 
@@ -239,7 +241,7 @@ class _Splitter:
         """A byline or a dateline under the headline, or a —— subtitle in it."""
         if after.kind == BYLINE or after.kind == DATELINE:
             return True
-        if after.kind in (BODY, SUBHEAD) and shapes.LEAD_DATELINE.match(after.text):
+        if after.kind in (BODY, SUBHEAD) and shapes.split_dateline(after.text):
             return True
         return any(h.text.startswith("——") for h in heads[1:])
 
@@ -269,10 +271,9 @@ class _Splitter:
             self.articles.append(self.current)
         article = self.current
         if not article.paragraphs and article.dateline is None:
-            match = shapes.LEAD_DATELINE.match(text)
-            if match and match["rest"].strip():
-                article.dateline = match["dl"].strip()
-                text = match["rest"].strip()
+            split = shapes.split_dateline(text)
+            if split and split[1]:
+                article.dateline, text = split
         if self.joinable and self._continues(line):
             article.paragraphs[-1] = _join(article.paragraphs[-1], text)
         else:
@@ -288,7 +289,7 @@ class _Splitter:
 
     def _continues(self, line: _Line, across_run: bool = False) -> bool:
         """Does this body line carry on the last paragraph (a column break, not a new paragraph)?"""
-        if line.kind != BODY or shapes.LEAD_DATELINE.match(line.text) or self.current is None:
+        if line.kind != BODY or shapes.split_dateline(line.text) or self.current is None:
             return False
         last = self.current.paragraphs[-1]
         if self.layout.indented:

@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 
 SPACES = " \t\u3000\u00a0"
+# Traditional characters of the words the rules look for, so Big5 pages read like GB ones.
+# One character for one: positions in the mapped text are positions in the original.
+_TO_SIMPLIFIED = str.maketrans("記報網臺電訊員評論攝圖編輯統籌責發華週劃審設計監約實習",
+                               "记报网台电讯员评论摄图编辑统筹责发华周划审设计监约实习")
 _CLOSERS = "”’」』》）)]\"'"
 _SENTENCE_END = "。！？!?…；;：:."
 _PUNCTUATION = "，,。；;！!？?、：:"
@@ -19,11 +23,12 @@ _MONTH_DAY = r"\d{1,2}月\d{1,2}日"
 _FULL_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 # The reporters in brackets right after a dateline: (记者 樊曦), （记者刘欢、周文其）
 _REPORTERS = r"[（(][^（）()]{0,80}?(?:记者|通讯员|实习生|特约|撰稿)[^（）()]{0,80}[）)]"
-# 新华社北京2月15日电, 本报北京2月25日电, 本报讯, 新华社电 (undated ones only before a space or bracket)
+# 新华社北京2月15日电, 本报北京2月25日电, 本报讯, 新华社电 (undated ones only from a 社 or 报,
+# before a space or bracket: 海上风电项目并网发电 is a headline)
 _DATELINE = (rf"(?:据)?{_AGENCY}[^\s，。,；;（）()]{{0,12}}?{_MONTH_DAY}(?:电|讯)"
-             rf"|(?:据)?{_AGENCY}[^\s，。,；;（）()]{{0,6}}?(?:电|讯)(?=[\s（(【]|$)")
+             r"|(?:据)?(?:本报|[\u4e00-\u9fff]{1,6}(?:社|报))[\u4e00-\u9fff]{0,4}?(?:电|讯)(?=[\s（(【]|$)")
 
-LEAD_DATELINE = re.compile(rf"^(?P<dl>(?:{_DATELINE})(?:\s*{_REPORTERS})?)\s*(?P<rest>.*)$", re.S)
+_LEAD_DATELINE = re.compile(rf"^(?P<dl>(?:{_DATELINE})(?:\s*{_REPORTERS})?)\s*(?P<rest>.*)$", re.S)
 _TAIL_DATELINE = re.compile(rf"^[（(]?(?:{_DATELINE})[）)]?$")
 
 _DATE_LINE = re.compile(rf"^(?:\S{{1,10}}\s+)?{_FULL_DATE}\s*(?:星期|周|礼拜)[一二三四五六日天]")
@@ -49,11 +54,23 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # A word a section label ends with (新华时评, 国内新闻, 人民论坛): furniture, never a kicker.
 _LABEL_ENDING = re.compile(r"(?:头条|时评|短评|快评|评论|论坛|新闻|要闻|快讯|简讯|速览|观察|视点|聚焦|专题|特稿"
                            r"|综述|连线|故事|纵横|看台|广角|副刊|专刊|周刊)$")
-_PARAGRAPH_NONSTARTER = tuple("，,。、；;：:？?！!）)》」』”’…的了着过地得们")
+_PARAGRAPH_NONSTARTER = tuple("，,。、；;：:？?！!）)》」』”’…")
 
 MAX_HEADING_CJK = 40
 SHORT_CAPTION = 80  # a dated single sentence this short is a photo caption wherever it stands
 MAX_HEADING_LATIN_WORDS = 18
+
+
+def _simplified(text: str) -> str:
+    return text.translate(_TO_SIMPLIFIED)
+
+
+def split_dateline(text: str) -> tuple[str, str] | None:
+    """(dateline, rest) when a paragraph opens with one: 新华社北京2月15日电(记者 樊曦)记者15日… ."""
+    match = _LEAD_DATELINE.match(_simplified(text))
+    if match is None:
+        return None
+    return text[:match.end("dl")].strip(), text[match.start("rest"):].strip()
 
 
 def finished(text: str) -> bool:
@@ -66,6 +83,7 @@ def finished(text: str) -> bool:
 
 def is_date_or_page_line(text: str) -> bool:
     """Page furniture: the date line (2020年5月22日 星期五) or a page number (04 要闻, 第2版)."""
+    text = _simplified(text)
     if _DATE_LINE.match(text) and len(text) <= 40 and not re.search("[，,。]", text):
         return True
     return len(text) <= 16 and bool(_PAGE_NUMBER.match(text))
@@ -73,17 +91,20 @@ def is_date_or_page_line(text: str) -> bool:
 
 def is_tail_dateline(text: str) -> bool:
     """A dateline on a line of its own (新华社北京2月15日电)."""
+    text = _simplified(text)
     return len(text) <= 30 and bool(_TAIL_DATELINE.match(text))
 
 
 def is_credit(text: str) -> bool:
     """A staff credit (本期统筹：许 诺) or a whole bracketed line ((本报记者黄超、常钦), (下转第二版))."""
+    text = _simplified(text)
     return bool(_STAFF_CREDIT.match(text)) and len(text) <= 60 or (
         len(text) <= 160 and bool(_BRACKETED.match(text)))
 
 
 def is_photo_credit(text: str) -> bool:
     """A picture credit: 本报记者 李 舸摄, 新华社发 曹一作, (新华社记者 王鹏 摄), 视觉中国供图."""
+    text = _simplified(text)
     core = text.strip(_BULLET + SPACES).removeprefix("（").removeprefix("(").removesuffix("）").removesuffix(")")
     if len(core) > 30 or re.search("[。，,；;！!？?]", core):
         return False
@@ -96,6 +117,7 @@ def is_photo_credit(text: str) -> bool:
 
 def is_caption(text: str, blanks_before: int, unindented_in_indented_page: bool) -> bool:
     """A photo caption: a title with an inline ■credit, or one dated sentence describing a picture."""
+    text = _simplified(text)
     core = text.lstrip(_BULLET + SPACES)
     if any(mark in core for mark in _BULLET) and len(core) <= 200:
         head, _, tail = core.partition(next(m for m in _BULLET if m in core))
@@ -110,19 +132,20 @@ def is_caption(text: str, blanks_before: int, unindented_in_indented_page: bool)
 
 def is_caption_start(text: str) -> bool:
     """Opens like a photo caption: a full date and a comma, or 图为 / 图：."""
+    text = _simplified(text)
     return bool(_CAPTION_START.match(text.lstrip(_BULLET + SPACES)))
 
 
 def byline_text(text: str) -> str | None:
     """The byline of a byline line, without its bullet: ■新华社记者 严赋憬 宋晨 -> 新华社记者 严赋憬 宋晨."""
-    core = text.strip(SPACES)
-    bullet = core[:1] in _BULLET
-    core = core.lstrip(_BULLET + SPACES)
+    printed = text.strip(SPACES).lstrip(_BULLET + SPACES)
+    bullet = text.strip(SPACES)[:1] in _BULLET
+    core = _simplified(printed)
     if not core or len(core) > 60 or re.search("[。；;！!？?，,]", core) or is_photo_credit(core):
         return None
     role = _BYLINE_ROLE.match(core)
     if bullet or _BYLINE_LABEL.match(core) or role and (role["agency"] or role["gap"]):
-        return core
+        return printed
     return None
 
 
