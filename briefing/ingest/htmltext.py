@@ -17,7 +17,9 @@ _NOT_TEXT = ("script", "style", "noscript", "template", "iframe", "object", "emb
 _BLOCKS = ("p", "div", "section", "article", "main", "header", "footer", "aside", "blockquote", "pre",
            "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr",
            "figure", "figcaption", "hr", "address")
-_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+_CJK_LINE_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])")
+_SPACE_BY_CJK_PUNCTUATION = re.compile(r"\s+(?=[，。、；：？！”’）》」』])|(?<=[，。、；：？！“‘（《「『])\s+")
+MIN_ARTICLE_CHARS = 40  # less text than this on a page is a menu or a stub, not an article
 
 
 @dataclass
@@ -50,9 +52,10 @@ def page_text(html: str, url: str | None = None) -> PageText | None:
     """The article on a web page: title, paragraphs and what the page says about it."""
     import trafilatura
 
+    html = _CJK_LINE_BREAK.sub("", html)  # a line break inside Chinese text is not a space
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                       include_tables=False, include_images=False)
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or len((doc.text or "").strip()) < MIN_ARTICLE_CHARS:
         return None
     title = _clean(doc.title or "", join_cjk=False)
     paragraphs = [p for p in (_clean(line) for line in doc.text.splitlines()) if p]
@@ -95,5 +98,6 @@ def _split_plain(text: str) -> list[str]:
 
 def _clean(text: str, join_cjk: bool = True) -> str:
     """One line of text; line breaks inside Chinese text vanish, elsewhere they become a space."""
-    text = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-    return _CJK_GAP.sub("", text) if join_cjk else text
+    if join_cjk:
+        text = _SPACE_BY_CJK_PUNCTUATION.sub("", _CJK_LINE_BREAK.sub("", text))
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
