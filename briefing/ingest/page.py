@@ -90,11 +90,22 @@ def _classify(lines: list[_Line]) -> _Layout:
     _captions_by_block(lines)
     glued_heads = any(b.glued and a.kind == b.kind == HEADING for a, b in zip(lines, lines[1:]))
     layout = _Layout(indented=indented_page, glued_heads=glued_heads)
-    for i, line in enumerate(lines):
-        if line.kind in (HEADING, SUBHEAD) and (
-                _broken_off(line, _next_text_line(lines, i), layout)
-                or _carries_on(_previous_text_line(lines, i), line, _next_text_line(lines, i), layout)):
+    i = 0
+    while i < len(lines):
+        line, after = lines[i], _next_text_line(lines, i, past_headings=True)
+        if line.kind not in (HEADING, SUBHEAD):
+            i += 1
+            continue
+        before = _previous_text_line(lines, i)
+        if _label_in_break(before, line, after, layout):
+            i = _labels_up_to(lines, i, after)
+        elif _broken_off(line, after, _next_text_line(lines, i), layout):
             line.kind = BODY
+            i = _labels_up_to(lines, i + 1, after)
+        else:
+            if _carries_on(before, line, after):
+                line.kind = BODY
+            i += 1
     return layout
 
 
@@ -138,35 +149,68 @@ def _captions_by_block(lines: list[_Line]) -> None:
             above.kind = CAPTION
 
 
-def _next_text_line(lines: list[_Line], i: int) -> _Line | None:
-    return next((ln for ln in lines[i + 1:] if ln.kind not in _SKIPPED), None)
+def _labels_up_to(lines: list[_Line], start: int, end_line: _Line) -> int:
+    """Mark the headings from `start` up to `end_line` as labels printed in a column break."""
+    end = lines.index(end_line)
+    for line in lines[start:end]:
+        if line.kind == HEADING:
+            line.kind = FURNITURE
+    return end
+
+
+def _next_text_line(lines: list[_Line], i: int, past_headings: bool = False) -> _Line | None:
+    """The next line that is text, optionally skipping unindented heading-like lines too."""
+    return next((ln for ln in lines[i + 1:] if ln.kind not in _SKIPPED
+                 and not (past_headings and ln.kind == HEADING)), None)
 
 
 def _previous_text_line(lines: list[_Line], i: int) -> _Line | None:
     return next((ln for ln in reversed(lines[:i]) if ln.kind not in _SKIPPED), None)
 
 
-def _carries_on(prev: _Line | None, line: _Line, nxt: _Line | None, layout: _Layout) -> bool:
-    """Is this short unindented line the end of the indented paragraph broken above it?
-
-    Not when the line after it carries on that paragraph instead (then this one is a label
-    printed in the column break)."""
-    if not layout.indented or line.indented or prev is None or prev.kind != BODY or shapes.finished(prev.text):
+def _label_in_break(before: _Line | None, line: _Line, after: _Line | None, layout: _Layout) -> bool:
+    """Is this heading-like line a label printed between the halves of a broken paragraph?"""
+    if before is None or after is None or before.kind != BODY or after.kind != BODY or line.indented:
         return False
-    return nxt is None or nxt.indented or nxt.kind != BODY
+    if shapes.finished(before.text):  # only text that cannot open a paragraph carries on a finished one
+        cannot_open = shapes.starts_mid_sentence(after.text) or layout.indented and not after.indented
+        return cannot_open and shapes.is_section_label(line.text)
+    if layout.indented:
+        return not after.indented
+    if spans_word(before.text, line.text):
+        return False
+    return (shapes.starts_mid_sentence(after.text) or shapes.is_section_label(line.text)
+            or spans_word(before.text, after.text))
 
 
-def _broken_off(line: _Line, nxt: _Line | None, layout: _Layout) -> bool:
-    """Is this heading-like line really the first half of a paragraph broken across a column?"""
-    if nxt is None or nxt.kind != BODY or shapes.split_dateline(nxt.text):
+def _carries_on(before: _Line | None, line: _Line, after: _Line | None) -> bool:
+    """Is this short unindented line the end of the paragraph broken above it (and not a
+    headline with a byline or dateline under it)?"""
+    if before is None or before.kind != BODY or line.indented or shapes.finished(before.text):
+        return False
+    return after is None or after.kind not in (BYLINE, DATELINE) and not shapes.split_dateline(after.text)
+
+
+def _broken_off(line: _Line, after: _Line | None, nxt: _Line | None, layout: _Layout) -> bool:
+    """Is this heading-like line the first half of a paragraph broken across a column?
+
+    `after` is the next text line past any unindented headings (labels printed in the
+    break), `nxt` the very next one."""
+    if after is None or after.kind != BODY or shapes.split_dateline(after.text):
         return False
     if layout.indented:
-        return line.indented and not nxt.indented
+        return line.indented and not after.indented
     if shapes.finished(line.text) or line.text.startswith("——"):
         return False
-    if nxt.glued:
+    if after is nxt and after.glued:
         return True  # running text wrapped onto the next line
-    return shapes.starts_mid_sentence(nxt.text) or spans_word(line.text, nxt.text)
+    return (shapes.starts_mid_sentence(after.text) or shapes.ends_open(line.text)
+            or spans_word(line.text, after.text) or _dateline_split(line.text, after.text))
+
+
+def _dateline_split(first: str, second: str) -> bool:
+    """新华社北京5月21 / 日电 …: a dateline broken across a column."""
+    return shapes.split_dateline(first) is None and shapes.split_dateline(first + second) is not None
 
 
 class _Splitter:
@@ -184,7 +228,10 @@ class _Splitter:
         i = 0
         while i < len(self.lines):
             i = self._step(i)
-        return [a for a in self.articles if a.title and a.paragraphs]
+        articles = [a for a in self.articles if a.title and a.paragraphs]
+        for article in articles:
+            _take_dateline(article)
+        return articles
 
     def _step(self, i: int) -> int:
         line = self.lines[i]
@@ -225,13 +272,12 @@ class _Splitter:
             return j  # a headline with no story under it: a closing or repeated headline
         if self._strong_start(heads, after):
             self._start(heads)
-        elif self.joinable and self._continues(after, across_run=True):
-            pass  # labels printed inside a sentence broken across columns
         elif self.ended or self.current is None or self._weak_start(heads, after):
             self._start(heads)
-        else:
-            for head in heads:  # subheads inside the story
-                self._append(head.text, joinable=False)
+        else:  # subheads inside the story; a section label there is only furniture
+            for head in heads:
+                if not shapes.is_section_label(head.text):
+                    self._append(head.text, joinable=False)
         return j
 
     def _body_follows(self, j: int) -> bool:
@@ -242,6 +288,9 @@ class _Splitter:
         if after.kind == BYLINE or after.kind == DATELINE:
             return True
         if after.kind in (BODY, SUBHEAD) and shapes.split_dateline(after.text):
+            return True
+        following = self.lines[self.lines.index(after) + 1:][:1]
+        if following and after.kind == BODY and _dateline_split(after.text, following[0].text):
             return True
         return any(h.text.startswith("——") for h in heads[1:])
 
@@ -256,7 +305,9 @@ class _Splitter:
         if self.layout.glued_heads:
             return False
         lines = [h.text for h in heads if not shapes.is_section_label(h.text)]
-        return len(lines) >= 2 and (len({len(t) for t in lines}) > 1 or any(t.endswith("——") for t in lines))
+        if len(lines) < 2 or any(re.search("[，,]", t) for t in lines):
+            return False
+        return len({len(t) for t in lines}) > 1 or any(t.endswith("——") for t in lines)
 
     def _start(self, heads: list[_Line]) -> None:
         self.current = _headline(heads, self.layout)
@@ -270,10 +321,6 @@ class _Splitter:
             self.current = Article(title="", paragraphs=[])
             self.articles.append(self.current)
         article = self.current
-        if not article.paragraphs and article.dateline is None:
-            split = shapes.split_dateline(text)
-            if split and split[1]:
-                article.dateline, text = split
         if self.joinable and self._continues(line):
             article.paragraphs[-1] = _join(article.paragraphs[-1], text)
         else:
@@ -287,18 +334,32 @@ class _Splitter:
         self.current.paragraphs.append(text)
         self.joinable = joinable
 
-    def _continues(self, line: _Line, across_run: bool = False) -> bool:
+    def _continues(self, line: _Line) -> bool:
         """Does this body line carry on the last paragraph (a column break, not a new paragraph)?"""
         if line.kind != BODY or shapes.split_dateline(line.text) or self.current is None:
             return False
-        last = self.current.paragraphs[-1]
+        if shapes.starts_mid_sentence(line.text):
+            return True
         if self.layout.indented:
-            if line.indented:
-                return False
-            return not across_run or not shapes.finished(last) or shapes.starts_mid_sentence(line.text)
-        if not line.glued or across_run:
-            return not shapes.finished(last)
+            return not line.indented
+        if not line.glued:
+            return not shapes.finished(self.current.paragraphs[-1])
         return True  # a hard-wrapped paragraph: adjacent lines of running text
+
+
+def _take_dateline(article: Article) -> None:
+    """Move the dateline opening the first paragraph (joined across any break) to its field;
+    reporters printed under a dateline that stood on its own line go with it."""
+    first = article.paragraphs[0]
+    if article.dateline is None:
+        split = shapes.split_dateline(first)
+        if split and split[1]:
+            article.dateline, article.paragraphs[0] = split
+        return
+    split = shapes.split_reporters(first)
+    if split and split[1]:
+        reporters, article.paragraphs[0] = split
+        article.dateline = f"{article.dateline} {reporters}"
 
 
 def _headline(heads: list[_Line], layout: _Layout) -> Article:
@@ -346,7 +407,7 @@ def _merge_wrapped(lines: list[str]) -> list[str]:
     """Join a title wrapped over two lines (the first ends where no headline can end)."""
     out: list[str] = []
     for line in lines:
-        if out and (out[-1].endswith(tuple("的和与及在对为把将从向以之")) or shapes.starts_mid_sentence(line)):
+        if out and (out[-1].endswith(tuple("的和与及对把将从")) or shapes.starts_mid_sentence(line)):
             out[-1] = _join(out[-1], line)
         else:
             out.append(line)
@@ -369,10 +430,9 @@ def _without_column_tag(title: str) -> str:
 
 
 def _join(first: str, second: str) -> str:
-    """Join two halves of a paragraph: no space between CJK text, one between Latin words."""
-    if first and second and first[-1].isascii() and second[0].isascii() and first[-1] not in "-/" \
-            and (first[-1].isalnum() or first[-1] in ".,;:!?)\"'") and second[0].isalnum():
-        return f"{first} {second}"
+    """Join two halves of a paragraph: nothing between Chinese text, a space between Latin words."""
+    if shapes.cjk_count(first[-20:]) or shapes.cjk_count(second[:20]):
+        return first + second
     if first.endswith("-") and first[-2:-1].isalpha() and second[:1].islower():
-        return first[:-1] + second
-    return first + second
+        return first[:-1] + second  # a word hyphenated at the line end
+    return f"{first} {second}"

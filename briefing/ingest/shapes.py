@@ -15,7 +15,6 @@ _TO_SIMPLIFIED = str.maketrans("記報網臺電訊員評論攝圖編輯統籌責
                                "记报网台电讯员评论摄图编辑统筹责发华周划审设计监约实习")
 _CLOSERS = "”’」』》）)]\"'"
 _SENTENCE_END = "。！？!?…；;：:."
-_PUNCTUATION = "，,。；;！!？?、：:"
 
 # A news agency or paper: 新华社, 本报, 中新社, 济宁日报, 人民网 ...
 _AGENCY = r"(?:本报|新华社|中新社|[^\s，。,、（）()]{1,10}?(?:社|报|台|网))"
@@ -29,6 +28,7 @@ _DATELINE = (rf"(?:据)?{_AGENCY}[^\s，。,；;（）()]{{0,12}}?{_MONTH_DAY}(?
              r"|(?:据)?(?:本报|[\u4e00-\u9fff]{1,6}(?:社|报))[\u4e00-\u9fff]{0,4}?(?:电|讯)(?=[\s（(【]|$)")
 
 _LEAD_DATELINE = re.compile(rf"^(?P<dl>(?:{_DATELINE})(?:\s*{_REPORTERS})?)\s*(?P<rest>.*)$", re.S)
+_LEAD_REPORTERS = re.compile(rf"^\s*(?P<who>{_REPORTERS})")
 _TAIL_DATELINE = re.compile(rf"^[（(]?(?:{_DATELINE})[）)]?$")
 
 _DATE_LINE = re.compile(rf"^(?:\S{{1,10}}\s+)?{_FULL_DATE}\s*(?:星期|周|礼拜)[一二三四五六日天]")
@@ -54,11 +54,14 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # A word a section label ends with (新华时评, 国内新闻, 人民论坛): furniture, never a kicker.
 _LABEL_ENDING = re.compile(r"(?:头条|时评|短评|快评|评论|论坛|新闻|要闻|快讯|简讯|速览|观察|视点|聚焦|专题|特稿"
                            r"|综述|连线|故事|纵横|看台|广角|副刊|专刊|周刊)$")
-_PARAGRAPH_NONSTARTER = tuple("，,。、；;：:？?！!）)》」』”’…")
+_PARAGRAPH_NONSTARTER = re.compile(r"^(?:[，,。.、；;：:？?！!）)》」』”’…%％们者]|的(?!确))")
 
 MAX_HEADING_CJK = 40
 SHORT_CAPTION = 80  # a dated single sentence this short is a photo caption wherever it stands
 MAX_HEADING_LATIN_WORDS = 18
+MAX_CLAUSED_HEADING_CJK = 24  # a headline with a comma is short: 坚持必胜信念，继续毫不放松抓防控
+_OPEN_ENDINGS = tuple("的和与及对把将从被让给向")
+_PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"), ("『", "』"))
 
 
 def _simplified(text: str) -> str:
@@ -71,6 +74,14 @@ def split_dateline(text: str) -> tuple[str, str] | None:
     if match is None:
         return None
     return text[:match.end("dl")].strip(), text[match.start("rest"):].strip()
+
+
+def split_reporters(text: str) -> tuple[str, str] | None:
+    """(reporters, rest) when a paragraph opens with the bracket of a dateline: （记者 陈晨）… ."""
+    match = _LEAD_REPORTERS.match(_simplified(text))
+    if match is None:
+        return None
+    return text[:match.end("who")].strip(), text[match.end("who"):].strip()
 
 
 def finished(text: str) -> bool:
@@ -162,7 +173,20 @@ def is_heading_like(text: str) -> bool:
         return False
     if text[:1] in "“\"「" and text[-1:] in "”\"」" and not re.search(r"[”\"」]", text[1:-1]):
         return False  # a quoted sentence standing alone is body text
-    return True
+    commas = len(re.findall("[，,]", text))
+    if commas >= 2 or commas + text.count("、") and cjk_count(text) > MAX_CLAUSED_HEADING_CJK:
+        return False  # clauses strung together: running text, not a headline
+    if re.search(r"[！!？?][”’」]?.", text) and (commas or cjk_count(text) > MAX_CLAUSED_HEADING_CJK):
+        return False  # a sentence ends inside it and more text follows
+    return not ends_open(text)
+
+
+def ends_open(text: str) -> bool:
+    """Ends where no sentence can: on a particle or preposition (在中国的, 研究院与), or with
+    a quotation mark or bracket still open (已为87家“因)."""
+    if text.endswith(_OPEN_ENDINGS) and not text.endswith(("目的", "似的", "有的", "是的")):
+        return True
+    return any(text.count(opening) > text.count(closing) for opening, closing in _PAIRS)
 
 
 def is_section_label(text: str) -> bool:
@@ -172,7 +196,7 @@ def is_section_label(text: str) -> bool:
 
 def starts_mid_sentence(text: str) -> bool:
     """Text that cannot open a paragraph: it starts with punctuation or a particle."""
-    return text.startswith(_PARAGRAPH_NONSTARTER)
+    return bool(_PARAGRAPH_NONSTARTER.match(text))
 
 
 def cjk_count(text: str) -> int:
