@@ -138,3 +138,11 @@ def test_entities_are_never_expanded(tmp_path, case):
     assert "SECRET" not in everything
     assert "lol" not in everything and "&" not in everything  # nothing expanded, not even one level
     assert article.title == "标题" and article.paragraphs == ["正文。"]
+
+
+def test_feed_in_the_encoding_it_declares(tmp_path):
+    feed = tmp_path / "gb.xml"
+    text = _rss(_item("短讯", "http://127.0.0.1:9/never", "", "<p>春雨润物，万物生长。</p>"))
+    feed.write_bytes(text.replace('encoding="utf-8"', 'encoding="gb2312"').encode("gb2312"))
+    [article] = read_document(str(feed))
+    assert (article.title, article.paragraphs) == ("短讯", ["春雨润物，万物生长。"])

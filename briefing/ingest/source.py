@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ USER_AGENT = "briefing/0.1 (+https://github.com/briefing)"
 NEWS_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".json", ".jsonl", ".ndjson", ".xml", ".rss",
                  ".atom", ".html", ".htm", ".xhtml", "")
 
+_DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)|<meta[^>]*?charset\s*=\s*["']?([A-Za-z0-9._-]+)""",
+                      re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -121,8 +124,26 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         return _clean(data.decode("utf-8"), source), "utf-8"
     except UnicodeDecodeError:
         pass
+    declared = _declared_encoding(data)
+    if declared is not None:
+        try:
+            return _clean(data.decode(declared), source), declared
+        except UnicodeDecodeError:
+            log.debug("%s: declares %s but is not; detecting the encoding", source, declared)
     encoding = _detect(data)
     return _clean(data.decode(encoding, errors="replace"), source), encoding
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The encoding an XML declaration or HTML meta tag names, if Python knows it."""
+    match = _DECLARED.search(data[:2048])
+    if match is None:
+        return None
+    try:
+        name = codecs.lookup((match.group(1) or match.group(2)).decode("ascii")).name
+    except LookupError:
+        return None
+    return _superset(name)
 
 
 def _detect(data: bytes) -> str:
@@ -131,8 +152,11 @@ def _detect(data: bytes) -> str:
     best = from_bytes(data[:200_000]).best()
     if best is None:
         return "utf-8"
-    encoding = best.encoding
-    # GBK/GB2312 are subsets of GB18030; decode with the superset so rare characters survive.
+    return _superset(best.encoding)
+
+
+def _superset(encoding: str) -> str:
+    """GBK/GB2312 are subsets of GB18030; decode with the superset so rare characters survive."""
     return "gb18030" if encoding in ("gbk", "gb2312", "hz") else encoding
 
 
