@@ -4,15 +4,19 @@ A dump holds one printed line or paragraph per text line, blank lines between, n
 Reading it takes three passes, all on the shape of lines (see shapes.py):
 
 1. Classify every line: page furniture (date line, page number), dateline, byline,
-   credit, photo caption, heading-like (short, not a sentence) or body.
-2. Learn the page's layout: do body paragraphs start with an indent (then an unindented
-   line continues a paragraph broken across a column), and are headlines printed as
-   blocks of adjacent lines (kicker, title, subtitle with no blank line between)?
+   credit, photo caption, heading-like (short, not a sentence) or body. Whether body
+   paragraphs open with an indent is learnt first: on such a page an unindented line
+   carries on a paragraph broken across a column. A picture credit makes a caption of
+   the lines printed with it.
+2. Look again at the heading-like lines next to broken text: the first half of a
+   broken paragraph becomes body (the second half starts mid-sentence, a word runs
+   across the break: 纵|深, or it ends on a particle); a label printed between the two
+   halves becomes furniture.
 3. Walk the lines once. A run of heading-like lines opens a new article when the story
-   before it has ended or when a byline, a dateline, an indented body or a multi-line
-   headline block shows it is one; inside a broken sentence it is furniture; otherwise
-   it is a subhead, kept as a body paragraph. Paragraphs broken across a column are
-   joined; the dateline is taken off the first paragraph.
+   before it has ended (closing dateline, credit line) or when a byline, a dateline, an
+   indented body or a block of adjacent headline lines shows it is one; otherwise it is
+   a subhead, kept as a body paragraph. Paragraphs broken across a column are joined, and
+   the dateline is taken off the first paragraph.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ _HEAD_RUN = (HEADING, FURNITURE, PHOTO, CAPTION)
 BLANK_LINE_SHARE = 0.2  # below this share of lines after a blank, blank lines mean nothing
 
 
-@dataclass
+@dataclass(eq=False)  # lines are compared by identity: the same text can be printed twice
 class _Line:
     text: str
     indented: bool
