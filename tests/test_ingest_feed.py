@@ -146,3 +146,15 @@ def test_feed_in_the_encoding_it_declares(tmp_path):
     feed.write_bytes(text.replace('encoding="utf-8"', 'encoding="gb2312"').encode("gb2312"))
     [article] = read_document(str(feed))
     assert (article.title, article.paragraphs) == ("短讯", ["春雨润物，万物生长。"])
+
+
+def test_linked_page_over_the_size_limit_is_not_read(tmp_path, server, caplog):
+    from briefing.ingest.source import MAX_PAGE_BYTES
+
+    big = server.add("/huge.html", "<html><body><p>" + "很长的页面。" * (MAX_PAGE_BYTES // 12) + "</p></body></html>",
+                     "text/html; charset=utf-8")
+    feed = tmp_path / "feed.xml"
+    feed.write_text(_rss(_item("超大的网页", big, "只用摘要。")), encoding="utf-8")
+    [article] = read_document(str(feed))
+    assert article.paragraphs == ["只用摘要。"]
+    assert "over the input limit" in caplog.text

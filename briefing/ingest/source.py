@@ -107,7 +107,8 @@ def fetch_bytes(url: str, limit: int = MAX_INPUT_BYTES) -> tuple[bytes, str | No
         reason = getattr(exc, "reason", exc)
         raise InputError(f"{url}: cannot fetch it ({reason}); check the URL and your connection") from None
     if len(data) > limit:
-        raise InputError(f"{url}: more than {limit // 2**20} MB; refusing to read it")
+        raise InputError(f"{url}: more than {limit // 2**20} MB, over the input limit; "
+                         "save the part you need as a smaller file")
     return data, content_type
 
 
