@@ -251,8 +251,9 @@ class _Splitter:
         if line.kind == HEADING:
             return self._heading_run(i)
         if line.kind == BYLINE:
-            if self.current is not None and not self.current.paragraphs and self.current.byline is None:
-                self.current.byline = shapes.byline_text(line.text)
+            article = self.current
+            if article is not None and not article.paragraphs:  # a byline may take two lines
+                article.byline = " ".join(filter(None, (article.byline, shapes.byline_text(line.text))))
             return i + 1
         self._body(line)
         return i + 1

@@ -49,6 +49,7 @@ _BYLINE_ROLE = re.compile(
     r"(?:记者|通讯员|评论员|特约撰稿人|撰稿人|观察员)(?P<gap>\s*)(?:[^\s，。,；;：:]{1,12}\s*){0,10}$")
 _BYLINE_LABEL = re.compile(r"^(?:文|图|文图|文/图|文／图|撰文|作者)\s*[/／：:|｜]\s*\S.{0,30}$"
                            r"|^(?:By|BY|by)\s+[A-Z][\w.'-]*(?:\s+[\w.'-]+){0,6}$")
+_SPACED_NAME = re.compile(r"^[\u4e00-\u9fff][ \u3000][\u4e00-\u9fff]$")  # a pen name set apart: 钟 声
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # A word a section label ends with (新华时评, 国内新闻, 人民论坛): furniture, never a kicker.
@@ -155,7 +156,7 @@ def byline_text(text: str) -> str | None:
     if not core or len(core) > 60 or re.search("[。；;！!？?，,]", core) or is_photo_credit(core):
         return None
     role = _BYLINE_ROLE.match(core)
-    if bullet or _BYLINE_LABEL.match(core) or role and (role["agency"] or role["gap"]):
+    if bullet or _BYLINE_LABEL.match(core) or role and (role["agency"] or role["gap"]) or _SPACED_NAME.match(core):
         return printed
     return None
 
