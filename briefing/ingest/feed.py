@@ -55,7 +55,10 @@ def read(doc: Document) -> list[Article]:
 
 
 def _article(entry, doc: Document, pages: _LinkedPages) -> Article | None:
-    title = " ".join(htmltext.fragment_paragraphs(entry.get("title", "")))
+    title = entry.get("title", "")
+    if entry.get("title_detail", {}).get("type") == "text/html":
+        title = " ".join(htmltext.fragment_paragraphs(title))
+    title = " ".join(title.split())
     link = entry.get("link") or None
     paragraphs = _full_text(entry)
     page = None

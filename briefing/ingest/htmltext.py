@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 
 import lxml.html
 from lxml import etree
@@ -38,7 +39,7 @@ def fragment_paragraphs(html: str) -> list[str]:
     if not html.strip():
         return []
     if "<" not in html:
-        return _split_plain(html)
+        return _split_plain(unescape(html))
     try:
         root = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
     except (etree.ParserError, ValueError):
