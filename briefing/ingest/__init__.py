@@ -13,9 +13,10 @@ from typing import Callable
 from ..errors import InputError, unknown_name
 from ..models import Article
 from ..context import Context
-from . import markdown, page, structured
+from . import feed, html, markdown, page, structured
 from .dedupe import drop_duplicates
-from .source import Document, load
+from .shapes import split_dateline
+from .source import Document, expand_folders, load
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,8 @@ def _always(doc: Document) -> bool:
 FORMATS: dict[str, InputFormat] = {f.name: f for f in (
     InputFormat("jsonl", structured.sniff_jsonl, structured.read_jsonl),
     InputFormat("json", structured.sniff_json, structured.read_json),
+    InputFormat("feed", feed.sniff, feed.read),
+    InputFormat("html", html.sniff, html.read),
     InputFormat("markdown", markdown.sniff, markdown.read),
     InputFormat("page", _always, page.read),
 )}
@@ -50,12 +53,13 @@ def read_document(source: str, format_name: str | None = None) -> list[Article]:
         raise InputError(unknown_name("input format", format_name, list(FORMATS)))
     doc = load(source)
     fmt = FORMATS[format_name] if format_name else detect_format(doc)
-    log.debug("%s: read as %s", source, fmt.name)
+    log.debug("%s: read as %s (encoding %s)", source, fmt.name, doc.encoding)
     articles = fmt.read(doc)
     if not articles:
         raise InputError(f"{source}: found no article in it (read as {fmt.name}); "
                          "check the file or pass --format")
     for number, article in enumerate(articles, 1):
+        _take_dateline(article)
         article.source = article.source or source
         article.id = article.id or f"{_stem(source)}-{number:02d}"
     return articles
@@ -66,6 +70,7 @@ def read_articles(sources: list[str], ctx: Context) -> list[Article]:
     settings = ctx.settings
     if not sources:
         raise InputError("no input given; name a news file, folder of files, feed or page URL")
+    sources = expand_folders(sources)
     ctx.progress.stage("reading", total=len(sources))
     articles: list[Article] = []
     for source in sources:
@@ -75,6 +80,15 @@ def read_articles(sources: list[str], ctx: Context) -> list[Article]:
     if settings.max_items is not None:
         articles = articles[: settings.max_items]
     return articles
+
+
+def _take_dateline(article: Article) -> None:
+    """Move a dateline that opens the first paragraph (新华社北京2月15日电) into its own field."""
+    if article.dateline or not article.paragraphs:
+        return
+    split = split_dateline(article.paragraphs[0])
+    if split and split[1]:
+        article.dateline, article.paragraphs[0] = split
 
 
 def _stem(source: str) -> str:

@@ -8,6 +8,7 @@ from ..models import Article
 from .lang import detect_lang
 from .source import Document
 
+MAX_BYLINE_CHARS = 160  # a "By ..." line under the title, not ending a sentence, is the byline
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
@@ -36,7 +37,8 @@ def read(doc: Document) -> list[Article]:
                   for block in re.split(r"\n\s*\n", "\n".join(body))]
     paragraphs = [p for p in paragraphs if p]
     byline = None
-    if paragraphs and re.match(r"^(By|by)\s+\S", paragraphs[0]) and len(paragraphs[0]) < 80:
+    if paragraphs and re.match(r"^(By|by)\s+\S", paragraphs[0]) and len(paragraphs[0]) <= MAX_BYLINE_CHARS \
+            and not paragraphs[0].endswith("."):
         byline = paragraphs.pop(0)
     text = title + " ".join(paragraphs)
     return [Article(title=title, paragraphs=paragraphs, lang=detect_lang(text), byline=byline,

@@ -1,10 +1,22 @@
 """Split a newspaper page converted from PDF to text into its articles.
 
-The dump has one paragraph per line, blank lines between, and no markup. Each line is
-classified by its shape (heading, byline, dateline, caption, credit, furniture, body),
-then headings that open a story (followed by a byline or a dateline, or after the end of
-the previous story) start a new article; other headings inside a story are subheads.
-Paragraphs broken across a column (no sentence end before the blank line) are joined.
+A dump holds one printed line or paragraph per text line, blank lines between, no markup.
+Reading it takes three passes, all on the shape of lines (see shapes.py):
+
+1. Classify every line: page furniture (date line, page number), dateline, byline,
+   credit, photo caption, heading-like (short, not a sentence) or body. Whether body
+   paragraphs open with an indent is learnt first: on such a page an unindented line
+   carries on a paragraph broken across a column. A picture credit makes a caption of
+   the lines printed with it.
+2. Look again at the heading-like lines next to broken text: the first half of a
+   broken paragraph becomes body (the second half starts mid-sentence, a word runs
+   across the break: 纵|深, or it ends on a particle); a label printed between the two
+   halves becomes furniture.
+3. Walk the lines once. A run of heading-like lines opens a new article when the story
+   before it has ended (closing dateline, credit line) or when a byline, a dateline, an
+   indented body or a block of adjacent headline lines shows it is one; otherwise it is
+   a subhead, kept as a body paragraph. Paragraphs broken across a column are joined, and
+   the dateline is taken off the first paragraph.
 """
 
 from __future__ import annotations
@@ -13,38 +25,41 @@ import re
 from dataclasses import dataclass
 
 from ..models import Article
+from . import shapes
 from .lang import detect_lang
 from .source import Document
+from .wordbreak import spans_word
 
-_SPACE = "\u3000\u00a0\t "
-_SENTENCE_END = "。！？!?…；;：:”’」』)）》"
-_AGENCY = r"(?:新华社|本报|中新社|人民日报|\S{1,8}(?:社|报|台|网))"
-_DATE = r"\d{1,2}月\d{1,2}日"
-_TAIL_DATELINE = re.compile(rf"^{_AGENCY}\S{{0,12}}?{_DATE}(?:电|讯)$")
-_LEAD_DATELINE = re.compile(
-    rf"^(?P<dl>(?:{_AGENCY}\S{{0,12}}?{_DATE}(?:电|讯)|本报讯)"
-    r"\s*(?:[（(](?:记者|通讯员)[^）)]{0,60}[）)])?)\s*(?P<rest>.*)$")
-_BYLINE = re.compile(r"^■\s*(?P<by>.+)$")
-_PLAIN_BYLINE = re.compile(r"^(?:\S{0,10}(?:记者|通讯员|特约撰稿人)\s*\S.{0,40})$")
-_CREDIT = re.compile(r"(?:■\s*)?(?:\S{0,10}(?:社|报)(?:记者|通讯员)?\s*\S{1,12}\s*(?:摄|发)|新华社发(?:\s*\S{1,12})?)$")
-_CAPTION_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日[,，]")
-_PAREN_CREDIT = re.compile(r"^[（(][^（）()]*(?:记者|通讯员|编辑)[^（）()]*[）)]$")
-_STAFF_CREDIT = re.compile(r"^(?:本期|本版)?(?:统筹|编辑|责编|责任编辑|策划|制图|校对)[：:]")
-_FURNITURE = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日\s*星期\S|\d{1,3}(?:\s+\S{1,6})?|第?\d{1,3}版.*)$")
-
-MAX_HEADING_CHARS = 40
+FURNITURE, CREDIT, PHOTO, CAPTION = "furniture", "credit", "photo_credit", "caption"
+DATELINE, BYLINE, HEADING, SUBHEAD, BODY = "dateline", "byline", "heading", "subhead", "body"
+_SKIPPED = (FURNITURE, PHOTO, CAPTION)
+_HEAD_RUN = (HEADING, FURNITURE, PHOTO, CAPTION)
+BLANK_LINE_SHARE = 0.2  # below this share of lines after a blank, blank lines mean nothing
 
 
-@dataclass
+@dataclass(eq=False)  # lines are compared by identity: the same text can be printed twice
 class _Line:
     text: str
-    blanks_before: int
-    kind: str = "body"  # body | heading | byline | tail_dateline | caption | credit | furniture
+    indented: bool
+    blanks_before: int  # blank lines between this line and the previous one
+    kind: str = BODY
+
+    @property
+    def glued(self) -> bool:
+        """Printed right under the previous line (same block)."""
+        return self.blanks_before == 0
+
+
+@dataclass(frozen=True)
+class _Layout:
+    indented: bool  # body paragraphs open with an indent
+    glued_heads: bool  # headlines are blocks of adjacent lines
 
 
 def read(doc: Document) -> list[Article]:
-    lines = _classify(_lines(doc.text))
-    articles = _group(lines)
+    lines = _lines(doc.text)
+    layout = _classify(lines)
+    articles = _Splitter(lines, layout).run()
     for article in articles:
         article.source = doc.source
         article.lang = detect_lang(article.title + "".join(article.paragraphs))
@@ -54,147 +69,375 @@ def read(doc: Document) -> list[Article]:
 def _lines(text: str) -> list[_Line]:
     out: list[_Line] = []
     blanks = 0
-    for raw in text.split("\n"):
-        line = raw.strip(_SPACE)
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.strip(shapes.SPACES)
         if not line:
             blanks += 1
             continue
-        out.append(_Line(re.sub(r"[ \u3000]{2,}", " ", line), blanks))
+        indent = raw[: len(raw) - len(raw.lstrip(shapes.SPACES))]
+        indented = "\u3000" in indent or "\t" in indent or len(indent) >= 2
+        out.append(_Line(re.sub(r"[ \u3000\u00a0\t]{2,}", " ", line), indented, blanks if out else 1))
         blanks = 0
+    if sum(ln.blanks_before > 0 for ln in out) < len(out) * BLANK_LINE_SHARE:
+        for ln in out:  # no blank lines between paragraphs: every line stands apart
+            ln.blanks_before = max(ln.blanks_before, 1)
     return out
 
 
-def _classify(lines: list[_Line]) -> list[_Line]:
-    for i, line in enumerate(lines):
-        text = line.text
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if _TAIL_DATELINE.match(text):
-            line.kind = "tail_dateline"
-        elif _BYLINE.match(text) and " ■" not in text and not _CREDIT.search(text):
-            line.kind = "byline"
-        elif _PAREN_CREDIT.match(text) or _STAFF_CREDIT.match(text):
-            line.kind = "credit"
-        elif _is_caption(line, nxt):
-            line.kind = "caption"
-        elif _CREDIT.fullmatch(text.lstrip("■ ")) and len(text) <= 30:
-            line.kind = "credit"
-        elif _FURNITURE.match(text):
-            line.kind = "furniture"
-        elif _PLAIN_BYLINE.match(text) and not re.search(r"[。，,；;！!？?]", text) and len(text) <= 40:
-            line.kind = "byline"
-        elif _is_heading(text):
-            line.kind = "heading"
-    return lines
-
-
-def _is_caption(line: _Line, nxt: _Line | None) -> bool:
-    text = line.text
-    if " ■" in text or (re.search(r"■", text) and _CREDIT.search(text)):
-        return True
-    if _CAPTION_DATE.match(text) and len(text) <= 200:
-        followed_by_credit = nxt is not None and bool(_CREDIT.fullmatch(nxt.text.lstrip("■ ")))
-        return followed_by_credit or line.blanks_before >= 2 or text.count("。") <= 1 and _CREDIT.search(text) is not None
-    return False
-
-
-def _is_heading(text: str) -> bool:
-    if len(text) > MAX_HEADING_CHARS:
-        return False
-    if text.startswith(("——", "—")):
-        return True
-    if re.search(r"[。；;，,]$", text) or "。" in text[:-1]:
-        return False
-    if text[:1] in "“\"" and text[-1:] in "”\"" and not re.search(r"[”\"]", text[1:-1]):
-        return False  # a quoted sentence standing alone is body text
-    return not text.endswith(("。", "：", ":"))
-
-
-def _opens_story(lines: list[_Line], i: int, after_story_end: bool) -> bool:
-    """Is the heading run starting at i the head of a new article?"""
-    if after_story_end:
-        return True
-    j = i
-    while j < len(lines) and lines[j].kind in ("heading", "caption", "credit"):
-        j += 1
-    if j >= len(lines):
-        return False
-    nxt = lines[j]
-    return nxt.kind == "byline" or bool(_LEAD_DATELINE.match(nxt.text))
-
-
-def _group(lines: list[_Line]) -> list[Article]:
-    articles: list[Article] = []
-    current: Article | None = None
-    story_ended = True  # the page starts outside any story
-    last_was_heading = False
+def _classify(lines: list[_Line]) -> _Layout:
+    """Give every line its kind; return what was learnt about the page's layout."""
+    long_lines = [ln for ln in lines if len(ln.text) >= 30]
+    indented = sum(ln.indented for ln in long_lines)
+    indented_page = indented >= 3 and indented * 2 >= len(long_lines)
+    for line in lines:
+        line.kind = _kind(line, indented_page)
+    _captions_by_block(lines)
+    glued_heads = any(b.glued and a.kind == b.kind == HEADING for a, b in zip(lines, lines[1:]))
+    layout = _Layout(indented=indented_page, glued_heads=glued_heads)
     i = 0
     while i < len(lines):
-        line = lines[i]
-        if line.kind in ("caption", "credit", "furniture"):
+        line, after = lines[i], _next_text_line(lines, i, past_headings=True)
+        if line.kind not in (HEADING, SUBHEAD):
             i += 1
             continue
-        if line.kind == "tail_dateline":
-            if current is not None and current.dateline is None:
-                current.dateline = line.text
-            story_ended = True
+        before = _previous_text_line(lines, i)
+        if _label_in_break(before, line, after, layout):
+            i = _labels_up_to(lines, i, after)
+        elif _broken_off(line, after, _next_text_line(lines, i), layout):
+            line.kind = BODY
+            i = _labels_up_to(lines, i + 1, after)
+        else:
+            if _carries_on(before, line, after):
+                line.kind = BODY
             i += 1
+    return layout
+
+
+def _kind(line: _Line, indented_page: bool) -> str:
+    text = line.text
+    unindented = indented_page and not line.indented
+    if shapes.is_date_or_page_line(text):
+        return FURNITURE
+    if shapes.is_tail_dateline(text):
+        return DATELINE
+    if shapes.is_credit(text):
+        return CREDIT
+    if shapes.is_photo_credit(text):
+        return PHOTO
+    if shapes.is_caption(text, line.blanks_before, unindented):
+        return CAPTION
+    if shapes.split_dateline(text):
+        return BODY
+    if shapes.byline_text(text) is not None and not line.indented:
+        return BYLINE
+    if shapes.is_heading_like(text):
+        return SUBHEAD if indented_page and line.indented else HEADING
+    return BODY
+
+
+def _captions_by_block(lines: list[_Line]) -> None:
+    """A picture credit makes a caption of the lines printed with it, and of a dated
+    sentence right above it (2020年2月25日，…。 / 本报记者 李 舸摄)."""
+    start = 0
+    for end in range(1, len(lines) + 1):
+        if end < len(lines) and lines[end].glued:
             continue
-        if line.kind == "heading" and _opens_story(lines, i, story_ended or current is None):
-            run = []
-            while i < len(lines) and lines[i].kind in ("heading", "caption", "credit", "furniture"):
-                if lines[i].kind == "heading":
-                    run.append(lines[i].text)
-                i += 1
-            if i >= len(lines) or lines[i].kind == "tail_dateline":
-                continue  # headings with no story after them: a repeated or closing headline
-            current = _new_article(run)
-            articles.append(current)
-            last_was_heading = False
-            story_ended = False
-            continue
-        if line.kind == "byline":
-            if current is not None and current.byline is None and not current.paragraphs:
-                current.byline = _BYLINE.sub(r"\g<by>", line.text).strip()
-            i += 1
-            continue
-        if current is None:
-            current = Article(title=line.text if line.kind == "heading" else "", paragraphs=[])
-            articles.append(current)
-            story_ended = False
-            if line.kind == "heading":
-                i += 1
-                continue
+        block = lines[start:end]
+        if len(block) > 1 and any(ln.kind in (PHOTO, CAPTION) for ln in block):
+            for ln in block:
+                if ln.kind in (HEADING, BODY, CAPTION) and not ln.indented:
+                    ln.kind = CAPTION
+        start = end
+    for above, line in zip(lines, lines[1:]):
+        if line.kind == PHOTO and above.kind == BODY and shapes.is_caption_start(above.text):
+            above.kind = CAPTION
+
+
+def _labels_up_to(lines: list[_Line], start: int, end_line: _Line) -> int:
+    """Mark the headings from `start` up to `end_line` as labels printed in a column break."""
+    end = lines.index(end_line)
+    for line in lines[start:end]:
+        if line.kind == HEADING:
+            line.kind = FURNITURE
+    return end
+
+
+def _next_text_line(lines: list[_Line], i: int, past_headings: bool = False) -> _Line | None:
+    """The next line that is text, optionally skipping unindented heading-like lines too."""
+    return next((ln for ln in lines[i + 1:] if ln.kind not in _SKIPPED
+                 and not (past_headings and ln.kind == HEADING)), None)
+
+
+def _previous_text_line(lines: list[_Line], i: int) -> _Line | None:
+    return next((ln for ln in reversed(lines[:i]) if ln.kind not in _SKIPPED), None)
+
+
+def _label_in_break(before: _Line | None, line: _Line, after: _Line | None, layout: _Layout) -> bool:
+    """Is this heading-like line a label printed between the halves of a broken paragraph?"""
+    if before is None or after is None or before.kind != BODY or after.kind != BODY or line.indented:
+        return False
+    if shapes.finished(before.text):  # only text that cannot open a paragraph carries on a finished one
+        cannot_open = shapes.starts_mid_sentence(after.text) or layout.indented and not after.indented
+        return cannot_open and shapes.is_section_label(line.text)
+    if layout.indented:
+        return not after.indented
+    if spans_word(before.text, line.text):
+        return False
+    return (shapes.starts_mid_sentence(after.text) or shapes.is_section_label(line.text)
+            or spans_word(before.text, after.text))
+
+
+def _carries_on(before: _Line | None, line: _Line, after: _Line | None) -> bool:
+    """Is this short unindented line the end of the paragraph broken above it (and not a
+    headline with a byline or dateline under it)?"""
+    if before is None or before.kind != BODY or line.indented or shapes.finished(before.text):
+        return False
+    return after is None or after.kind not in (BYLINE, DATELINE) and not shapes.split_dateline(after.text)
+
+
+def _broken_off(line: _Line, after: _Line | None, nxt: _Line | None, layout: _Layout) -> bool:
+    """Is this heading-like line the first half of a paragraph broken across a column?
+
+    `after` is the next text line past any unindented headings (labels printed in the
+    break), `nxt` the very next one."""
+    if after is None or after.kind != BODY or shapes.split_dateline(after.text):
+        return False
+    if layout.indented:
+        return line.indented and not after.indented
+    if shapes.finished(line.text) or line.text.startswith("——"):
+        return False
+    if after is nxt and after.glued:
+        return True  # running text wrapped onto the next line
+    return (shapes.starts_mid_sentence(after.text) or shapes.ends_open(line.text)
+            or spans_word(line.text, after.text) or _dateline_split(line.text, after.text))
+
+
+def _dateline_split(first: str, second: str) -> bool:
+    """新华社北京5月21 / 日电 …: a dateline broken across a column."""
+    return shapes.split_dateline(first) is None and shapes.split_dateline(first + second) is not None
+
+
+class _Splitter:
+    """The walk over classified lines that builds the articles."""
+
+    def __init__(self, lines: list[_Line], layout: _Layout) -> None:
+        self.lines = lines
+        self.layout = layout
+        self.articles: list[Article] = []
+        self.current: Article | None = None
+        self.ended = True  # outside any story (page start, after a closing dateline or credit)
+        self.joinable = False  # may the next body line continue the last paragraph?
+
+    def run(self) -> list[Article]:
+        i = 0
+        while i < len(self.lines):
+            i = self._step(i)
+        articles = [a for a in self.articles if a.title and a.paragraphs]
+        for article in articles:
+            _take_dateline(article)
+        return articles
+
+    def _step(self, i: int) -> int:
+        line = self.lines[i]
+        if line.kind in _SKIPPED:
+            return i + 1
+        if line.kind == CREDIT:
+            self.ended = self.ended or bool(self.current and self.current.paragraphs)
+            self.joinable = False
+            return i + 1
+        if line.kind == DATELINE:
+            self._dateline(line)
+            return i + 1
+        if line.kind == HEADING:
+            return self._heading_run(i)
+        if line.kind == BYLINE:
+            article = self.current
+            if article is not None and not article.paragraphs:  # a byline may take two lines
+                article.byline = " ".join(filter(None, (article.byline, shapes.byline_text(line.text))))
+            return i + 1
+        self._body(line)
+        return i + 1
+
+    def _dateline(self, line: _Line) -> None:
+        article = self.current
+        if article is None or article.dateline is not None:
+            return
+        article.dateline = line.text
+        if article.paragraphs:  # a closing dateline ends the story
+            self.ended = True
+            self.joinable = False
+
+    def _heading_run(self, i: int) -> int:
+        j = i
+        while j < len(self.lines) and self.lines[j].kind in _HEAD_RUN:
+            j += 1
+        heads = [ln for ln in self.lines[i:j] if ln.kind == HEADING]
+        after = self.lines[j] if j < len(self.lines) else None
+        if after is None or after.kind == CREDIT or after.kind == DATELINE and not self._body_follows(j):
+            return j  # a headline with no story under it: a closing or repeated headline
+        if self._strong_start(heads, after):
+            self._start(heads)
+        elif self.ended or self.current is None or self._weak_start(heads, after):
+            self._start(heads)
+        else:  # subheads inside the story; a section label there is only furniture
+            for head in heads:
+                if not shapes.is_section_label(head.text):
+                    self._append(head.text, joinable=False)
+        return j
+
+    def _body_follows(self, j: int) -> bool:
+        return j + 1 < len(self.lines) and self.lines[j + 1].kind in (BODY, SUBHEAD)
+
+    def _strong_start(self, heads: list[_Line], after: _Line) -> bool:
+        """A byline or a dateline under the headline, or a —— subtitle in it."""
+        if after.kind == BYLINE or after.kind == DATELINE:
+            return True
+        if after.kind in (BODY, SUBHEAD) and shapes.split_dateline(after.text):
+            return True
+        following = self.lines[self.lines.index(after) + 1:][:1]
+        if following and after.kind == BODY and _dateline_split(after.text, following[0].text):
+            return True
+        return any(h.text.startswith("——") for h in heads[1:])
+
+    def _weak_start(self, heads: list[_Line], after: _Line) -> bool:
+        """An indented body under unindented headings, a block of adjacent headline lines,
+        or, on a page printed without blocks, two headline lines that are not a couplet of
+        subheads (加强战略谋划 / 坚持平战结合)."""
+        if self.layout.indented and after.indented and after.kind in (BODY, SUBHEAD):
+            return True
+        if any(b.glued for a, b in zip(heads, heads[1:]) if not shapes.is_section_label(a.text)):
+            return True
+        if self.layout.glued_heads:
+            return False
+        lines = [h.text for h in heads if not shapes.is_section_label(h.text)]
+        if len(lines) < 2 or any(re.search("[，,]", t) for t in lines):
+            return False
+        return len({len(t) for t in lines}) > 1 or any(t.endswith("——") for t in lines)
+
+    def _start(self, heads: list[_Line]) -> None:
+        self.current = _headline(heads, self.layout)
+        self.articles.append(self.current)
+        self.ended = False
+        self.joinable = False
+
+    def _body(self, line: _Line) -> None:
         text = line.text
-        if not current.paragraphs and current.dateline is None:
-            match = _LEAD_DATELINE.match(text)
-            if match and match.group("rest"):
-                current.dateline = match.group("dl").strip()
-                text = match.group("rest").strip()
-        joinable = line.kind == "body" and not last_was_heading
-        _append(current.paragraphs, text, joinable=joinable)
-        last_was_heading = line.kind == "heading"
-        story_ended = False
-        i += 1
-    return [a for a in articles if a.paragraphs and a.title]
+        if self.current is None:
+            self.current = Article(title="", paragraphs=[])
+            self.articles.append(self.current)
+        article = self.current
+        if self.joinable and self._continues(line):
+            article.paragraphs[-1] = _join(article.paragraphs[-1], text)
+        else:
+            self._append(text, joinable=True)
+        self.joinable = line.kind == BODY
+        self.ended = False
+
+    def _append(self, text: str, joinable: bool) -> None:
+        if self.current is None:
+            return
+        self.current.paragraphs.append(text)
+        self.joinable = joinable
+
+    def _continues(self, line: _Line) -> bool:
+        """Does this body line carry on the last paragraph (a column break, not a new paragraph)?"""
+        if line.kind != BODY or shapes.split_dateline(line.text) or self.current is None:
+            return False
+        if shapes.starts_mid_sentence(line.text):
+            return True
+        if self.layout.indented:
+            return not line.indented
+        if not line.glued:
+            return not shapes.finished(self.current.paragraphs[-1])
+        return True  # a hard-wrapped paragraph: adjacent lines of running text
 
 
-def _new_article(run: list[str]) -> Article:
+def _take_dateline(article: Article) -> None:
+    """Move the dateline opening the first paragraph (joined across any break) to its field;
+    reporters printed under a dateline that stood on its own line go with it."""
+    first = article.paragraphs[0]
+    if article.dateline is None:
+        split = shapes.split_dateline(first)
+        if split and split[1]:
+            article.dateline, article.paragraphs[0] = split
+        return
+    split = shapes.split_reporters(first)
+    if split and split[1]:
+        reporters, article.paragraphs[0] = split
+        article.dateline = f"{article.dateline} {reporters}"
+
+
+def _headline(heads: list[_Line], layout: _Layout) -> Article:
+    """Kicker, title and subtitle from the heading lines that open a story."""
+    lines = _headline_block(heads, layout)
     subtitle = None
-    headings = list(run)
-    for k, text in enumerate(headings):
-        if text.startswith(("——", "—")) and k > 0:
-            subtitle = text.lstrip("—").strip()
-            headings = headings[:k] + headings[k + 1:]
+    for k, line in enumerate(lines[1:], 1):
+        if line.startswith("——"):
+            subtitle = line.lstrip("—").strip()
+            lines = lines[:k]
             break
-    title = headings[-1] if headings else ""
-    kicker = headings[-2] if len(headings) >= 2 else None
-    return Article(title=title, paragraphs=[], kicker=kicker, subtitle=subtitle)
-
-
-def _append(paragraphs: list[str], text: str, joinable: bool) -> None:
-    """Add a paragraph, joining it to the previous one when a column break split a sentence."""
-    if paragraphs and joinable and not paragraphs[-1].endswith(tuple(_SENTENCE_END)) \
-            and not paragraphs[-1].endswith("——"):
-        paragraphs[-1] += text
+    lines = _merge_wrapped(lines)
+    kicker = None
+    if len(lines) >= 3 and subtitle is None:
+        kicker, title, subtitle = " ".join(lines[:-2]), lines[-2], lines[-1]
+    elif len(lines) >= 2:
+        if subtitle is None and _title_then_subtitle(lines[-2], lines[-1]):
+            kicker = " ".join(lines[:-2]) or None
+            title, subtitle = lines[-2], lines[-1]
+        else:
+            kicker, title = " ".join(lines[:-1]), lines[-1]
     else:
-        paragraphs.append(text)
+        title = lines[0] if lines else ""
+    return Article(title=_without_column_tag(title), paragraphs=[], kicker=kicker, subtitle=subtitle)
+
+
+def _headline_block(heads: list[_Line], layout: _Layout) -> list[str]:
+    """The lines of the headline proper, without the section labels printed above it."""
+    blocks: list[list[_Line]] = []
+    for head in heads:
+        if blocks and (head.glued or head.text.startswith("——")):
+            blocks[-1].append(head)
+        else:
+            blocks.append([head])
+    if not blocks:
+        return []
+    last = blocks[-1]
+    if not layout.glued_heads and len(blocks) >= 2 and len(blocks[-2]) == 1 \
+            and not shapes.is_section_label(blocks[-2][0].text):
+        last = blocks[-2] + last  # headline lines printed apart: the line above is the kicker
+    return [ln.text for ln in last]
+
+
+def _merge_wrapped(lines: list[str]) -> list[str]:
+    """Join a title wrapped over two lines (the first ends where no headline can end)."""
+    out: list[str] = []
+    for line in lines:
+        if out and (out[-1].endswith(tuple("的和与及对把将从")) or shapes.starts_mid_sentence(line)):
+            out[-1] = _join(out[-1], line)
+        else:
+            out.append(line)
+    return out
+
+
+def _title_then_subtitle(first: str, second: str) -> bool:
+    """Two headline lines without marks: title + subtitle (rather than kicker + title)?
+
+    A kicker ends with —— or a colon; a subtitle adds the figures (27个省份恢复…)."""
+    if first.endswith(("——", "：", ":")):
+        return False
+    return second[:1].isdigit()
+
+
+def _without_column_tag(title: str) -> str:
+    """支持复工复产十条举措推出（国务院联防联控机制发布会） -> the title without the column tag."""
+    stripped = re.sub(r"\s*[（(][^（）()]{2,30}[）)]$", "", title)
+    return stripped if shapes.cjk_count(stripped) >= 4 or len(stripped) >= 12 else title
+
+
+def _join(first: str, second: str) -> str:
+    """Join two halves of a paragraph: nothing between Chinese text, a space between Latin words."""
+    if shapes.cjk_count(first[-20:]) or shapes.cjk_count(second[:20]):
+        return first + second
+    if first.endswith("-") and first[-2:-1].isalpha() and second[:1].islower():
+        return first[:-1] + second  # a word hyphenated at the line end
+    return f"{first} {second}"

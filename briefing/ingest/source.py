@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -14,9 +15,16 @@ from ..errors import InputError
 log = logging.getLogger(__name__)
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a day's news is far smaller; refuse anything larger
+MAX_PAGE_BYTES = 5 * 1024 * 1024  # one web page a feed item links to
 FETCH_TIMEOUT = 20.0
 USER_AGENT = "briefing/0.1 (+https://github.com/briefing)"
 
+# Files read from a folder given as an input; other files there (pictures, PDFs) are skipped.
+NEWS_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".json", ".jsonl", ".ndjson", ".xml", ".rss",
+                 ".atom", ".html", ".htm", ".xhtml", "")
+
+_DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)|<meta[^>]*?charset\s*=\s*["']?([A-Za-z0-9._-]+)""",
+                      re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -36,6 +44,27 @@ class Document:
 
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
+
+
+def expand_folders(sources: list[str]) -> list[str]:
+    """Inputs with every folder replaced by the news files directly inside it, sorted by name."""
+    expanded: list[str] = []
+    for source in sources:
+        path = Path(source)
+        if is_url(source) or not path.is_dir():
+            expanded.append(source)
+            continue
+        files = sorted(p for p in path.iterdir()
+                       if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in NEWS_SUFFIXES)
+        skipped = sum(1 for p in path.iterdir() if p.is_file() and not p.name.startswith(".")) - len(files)
+        if skipped:
+            log.info("%s: skipped %d file(s) that are not news text (%s)", source, skipped,
+                     ", ".join(s or "no suffix" for s in NEWS_SUFFIXES))
+        if not files:
+            raise InputError(f"{source}: the folder holds no news files ({', '.join(NEWS_SUFFIXES[:-1])}); "
+                             "put them there or name the files")
+        expanded.extend(str(p) for p in files)
+    return expanded
 
 
 def load(source: str) -> Document:
@@ -78,7 +107,8 @@ def fetch_bytes(url: str, limit: int = MAX_INPUT_BYTES) -> tuple[bytes, str | No
         reason = getattr(exc, "reason", exc)
         raise InputError(f"{url}: cannot fetch it ({reason}); check the URL and your connection") from None
     if len(data) > limit:
-        raise InputError(f"{url}: more than {limit // 2**20} MB; refusing to read it")
+        raise InputError(f"{url}: more than {limit // 2**20} MB, over the input limit; "
+                         "save the part you need as a smaller file")
     return data, content_type
 
 
@@ -95,8 +125,26 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         return _clean(data.decode("utf-8"), source), "utf-8"
     except UnicodeDecodeError:
         pass
+    declared = _declared_encoding(data)
+    if declared is not None:
+        try:
+            return _clean(data.decode(declared), source), declared
+        except UnicodeDecodeError:
+            log.debug("%s: declares %s but is not; detecting the encoding", source, declared)
     encoding = _detect(data)
     return _clean(data.decode(encoding, errors="replace"), source), encoding
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The encoding an XML declaration or HTML meta tag names, if Python knows it."""
+    match = _DECLARED.search(data[:2048])
+    if match is None:
+        return None
+    try:
+        name = codecs.lookup((match.group(1) or match.group(2)).decode("ascii")).name
+    except LookupError:
+        return None
+    return _superset(name)
 
 
 def _detect(data: bytes) -> str:
@@ -105,8 +153,11 @@ def _detect(data: bytes) -> str:
     best = from_bytes(data[:200_000]).best()
     if best is None:
         return "utf-8"
-    encoding = best.encoding
-    # GBK/GB2312 are subsets of GB18030; decode with the superset so rare characters survive.
+    return _superset(best.encoding)
+
+
+def _superset(encoding: str) -> str:
+    """GBK/GB2312 are subsets of GB18030; decode with the superset so rare characters survive."""
     return "gb18030" if encoding in ("gbk", "gb2312", "hz") else encoding
 
 

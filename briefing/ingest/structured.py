@@ -79,13 +79,24 @@ def _nesting(text: str) -> int:
 def _article(obj, source: str, where: str) -> Article:
     if not isinstance(obj, dict):
         raise InputError(f"{source} {where}: each article must be an object with title and body")
-    title = _text(obj.get("title") or obj.get("headline"))
+
+    def text(*keys: str) -> str:
+        for key in keys:
+            value = obj.get(key)
+            if value is None or value == "":
+                continue
+            if isinstance(value, (str, int, float)):
+                return str(value)
+            raise InputError(f"{source} {where}: '{key}' must be text, not {type(value).__name__}; fix the file")
+        return ""
+
+    title = text("title", "headline")
     paragraphs = obj.get("paragraphs")
     if isinstance(paragraphs, list):
-        paragraphs = [_text(p) for p in paragraphs]
+        if not all(isinstance(p, str) for p in paragraphs):
+            raise InputError(f"{source} {where}: 'paragraphs' must be a list of texts; fix the file")
     else:
-        body = _text(obj.get("body") or obj.get("text") or obj.get("content"))
-        paragraphs = re.split(r"\n\s*\n|\n", body)
+        paragraphs = re.split(r"\n\s*\n|\n", text("body", "text", "content"))
     paragraphs = [p.strip() for p in paragraphs if p and p.strip()]
     if not paragraphs:
         raise InputError(f"{source} {where}: the article has no body; give it a 'body' or 'paragraphs'")
@@ -96,20 +107,12 @@ def _article(obj, source: str, where: str) -> Article:
         title=title.strip(),
         paragraphs=paragraphs,
         lang=lang,
-        kicker=_text(obj.get("kicker")) or None,
-        subtitle=_text(obj.get("subtitle")) or None,
-        byline=_text(obj.get("byline")) or None,
-        dateline=_text(obj.get("dateline")) or None,
-        id=str(obj["id"]) if obj.get("id") is not None else None,
-        url=_text(obj.get("url")) or None,
-        published=_text(obj.get("published") or obj.get("date")) or None,
+        kicker=text("kicker") or None,
+        subtitle=text("subtitle") or None,
+        byline=text("byline", "author") or None,
+        dateline=text("dateline") or None,
+        id=text("id") or None,
+        url=text("url", "link") or None,
+        published=text("published", "date") or None,
         source=source,
     )
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    raise InputError(f"expected text, got {type(value).__name__}: {str(value)[:40]}")
