@@ -89,8 +89,7 @@ def prepare_clip(clip: Clip, rate: int = RATE, target_lufs: float = VOICE_LUFS) 
     One gain for the whole segment keeps the voice's own sentence-to-sentence dynamics;
     every segment lands at the same loudness, so items and voices do not jump.
     """
-    sentences = [dsp.phase_rotate(dsp.trim_silence(dsp.highpass(dsp.resample(_finite(s), clip.rate, rate), rate),
-                                                   rate), rate) for s in clip.sentences]
+    sentences = [_clean(s, clip.rate, rate) for s in clip.sentences]
     voiced = [s for s in sentences if s.size]
     if not voiced:
         return sentences
@@ -101,9 +100,11 @@ def prepare_clip(clip: Clip, rate: int = RATE, target_lufs: float = VOICE_LUFS) 
     return [dsp.fade(s * gain, rate) for s in sentences]
 
 
-def _finite(samples: np.ndarray) -> np.ndarray:
-    samples = np.asarray(samples, dtype=np.float32).ravel()
-    return np.nan_to_num(samples, nan=0.0, posinf=1.0, neginf=-1.0)
+def _clean(samples: np.ndarray, from_rate: int, rate: int) -> np.ndarray:
+    """One sentence at `rate`, without rumble or leading/trailing silence, its peaks evened out."""
+    finite = np.nan_to_num(np.asarray(samples, dtype=np.float32).ravel(), nan=0.0, posinf=1.0, neginf=-1.0)
+    voiced = dsp.trim_silence(dsp.highpass(dsp.resample(finite, from_rate, rate), rate), rate)
+    return dsp.phase_rotate(voiced, rate)
 
 
 def _at_level(sound: np.ndarray, relative_lu: float, rate: int) -> np.ndarray:
