@@ -115,12 +115,16 @@ def build(
     max_items: Annotated[Optional[int], typer.Option("--max-items", help="Read at most this many stories.")] = None,
     keep: Annotated[Optional[int], typer.Option("--keep", help="Episodes kept in the feed.")] = None,
     input_format: FormatOpt = None,
+    bitrate: Annotated[Optional[int], typer.Option("--bitrate", help="MP3 bit rate in kbit/s (default 96).")] = None,
+    music_bed: Annotated[Optional[Path], typer.Option("--music-bed", help="Music to play under the opening, "
+                                                      "ducked under the voice (your own file).")] = None,
 ) -> None:
     """Build today's bulletin from INPUTS and publish it to the feed."""
     from .pipeline import build as run_build
 
     settings = _settings(out_dir=out, engine=engine, voice=voice, date=date, base_url=base_url,
-                         item_seconds=item_seconds, max_items=max_items, keep=keep, input_format=input_format)
+                         item_seconds=item_seconds, max_items=max_items, keep=keep, input_format=input_format,
+                         bitrate_kbps=bitrate, music_bed=music_bed)
     result = run_build(inputs, Context(settings, _ConsoleProgress()))
     episode = result.episode
     minutes, seconds = divmod(int(round(episode.duration)), 60)

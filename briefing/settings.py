@@ -13,6 +13,7 @@ from .errors import ConfigError
 ENGINES = ("auto", "edge", "kokoro")
 LANGS = ("zh", "en")
 SERVE_HOST, SERVE_PORT = "127.0.0.1", 8000  # where `briefing serve` listens unless told otherwise
+MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # kbit/s an MP3 can have
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Settings:
     probe_timeout: float = 3.0  # seconds `auto` waits for the online voice service
     skip_failed: bool = False
     input_format: str | None = None  # None: detect from content
+    music_bed: Path | None = None  # music under the opening (any file ffmpeg reads), ducked under the voice
 
     def __post_init__(self) -> None:
         _check(self.engine in ENGINES, f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
@@ -59,8 +61,11 @@ class Settings:
                f"show language must be one of {', '.join(LANGS)}, not {self.show.language!r}")
         _check(5 <= self.item_seconds <= 300,
                f"item seconds must be between 5 and 300, not {self.item_seconds}")
-        _check(32 <= self.bitrate_kbps <= 320,
-               f"bitrate must be between 32 and 320 kbit/s, not {self.bitrate_kbps}")
+        _check(self.bitrate_kbps in MP3_BITRATES,
+               f"bitrate must be an MP3 bit rate ({', '.join(map(str, MP3_BITRATES))} kbit/s), "
+               f"not {self.bitrate_kbps}")
+        _check(self.music_bed is None or Path(self.music_bed).is_file(),
+               f"music bed {self.music_bed} does not exist; fix the path or leave the option out")
         _check(self.keep is None or self.keep >= 1, f"keep must be 1 or more, not {self.keep}")
         _check(self.max_items is None or self.max_items >= 1,
                f"max items must be 1 or more, not {self.max_items}")

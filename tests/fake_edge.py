@@ -36,6 +36,16 @@ def tone_mp3(seconds: float = TONE_SECONDS, freq: float = TONE_HZ) -> bytes:
         check=True, capture_output=True).stdout
 
 
+def decoded_seconds(mp3: bytes) -> float:
+    """How long raw MP3 frames play (ffmpeg decodes them without trimming any delay)."""
+    import imageio_ffmpeg
+
+    pcm = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "mp3",
+                          "-i", "-", "-f", "s16le", "-ac", "1", "-ar", "24000", "-"],
+                         input=mp3, check=True, capture_output=True).stdout
+    return len(pcm) / 2 / 24000
+
+
 @dataclass
 class FakeEdge:
     plan: list[str] = field(default_factory=list)
@@ -47,6 +57,7 @@ class FakeEdge:
 
     def __post_init__(self) -> None:
         self._burst = tone_mp3()
+        self._burst_ticks = int(decoded_seconds(self._burst) * TICKS)  # offsets follow the audio sent
         self._lock = threading.Lock()
 
     def _next_behaviour(self) -> str:
@@ -76,12 +87,12 @@ class FakeEdge:
         await ws.send_str(_text_frame(request_id, "turn.start", "{}"))
         offset = 0
         for line in [ln for ln in text.split("\n") if ln.strip()] or [text]:
-            duration = int(TONE_SECONDS * TICKS)
+            duration = int(TONE_SECONDS * TICKS)  # the spoken part; the burst's frames run a little longer
             meta = {"Metadata": [{"Type": "SentenceBoundary", "Data": {
                 "Offset": offset, "Duration": duration, "text": {"Text": line, "Length": len(line)}}}]}
             await ws.send_str(_text_frame(request_id, "audio.metadata", json.dumps(meta)))
             await ws.send_bytes(_audio_frame(request_id, self._burst))
-            offset += duration
+            offset += self._burst_ticks
         await ws.send_str(_text_frame(request_id, "turn.end", "{}"))
         await ws.close()
         return ws

@@ -1,8 +1,10 @@
-"""Decoding and encoding through pydub, with the ffmpeg binary that ships in imageio-ffmpeg."""
+"""Decoding and encoding with the ffmpeg binary that ships in imageio-ffmpeg (no system ffmpeg)."""
 
 from __future__ import annotations
 
 import io
+import re
+import subprocess
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import AudioError
+from ..settings import MP3_BITRATES
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", RuntimeWarning)  # pydub warns when no system ffmpeg is on PATH
@@ -44,19 +47,59 @@ def segment_to_array(segment: AudioSegment) -> np.ndarray:
     return samples / float(1 << (8 * segment.sample_width - 1))
 
 
-def array_to_segment(samples: np.ndarray, rate: int) -> AudioSegment:
-    """Float samples -> 16-bit mono AudioSegment (with TPDF dither)."""
-    dither = (np.random.default_rng(0).random(samples.size) - np.random.default_rng(1).random(samples.size)) / 32768.0
-    pcm = np.clip((samples + dither) * 32767.0, -32768, 32767).astype("<i2")
-    return AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=rate, channels=1)
+def _ffmpeg(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args],
+                          input=stdin, capture_output=True, check=False)
+
+
+def _first_error_line(proc: subprocess.CompletedProcess) -> str:
+    lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[-1][:160] if lines else f"ffmpeg exit code {proc.returncode}"
+
+
+def decode_file(path: Path, rate: int, seconds: float | None = None) -> np.ndarray:
+    """Any audio file ffmpeg reads -> mono float32 at `rate` (the first `seconds` only, if given)."""
+    limit = ["-t", f"{seconds:.3f}"] if seconds is not None else []
+    proc = _ffmpeg(["-i", str(path), *limit, "-vn", "-f", "f32le", "-ac", "1", "-ar", str(rate), "-"])
+    if proc.returncode != 0:
+        raise AudioError(f"cannot decode {path} ({_first_error_line(proc)}); use an MP3, WAV, FLAC or OGG file")
+    return np.frombuffer(proc.stdout, dtype="<f4").copy()
+
+
+def to_pcm16(samples: np.ndarray) -> bytes:
+    """Float samples -> 16-bit little-endian PCM with TPDF dither (deterministic)."""
+    rng = np.random.default_rng(0)
+    dither = (rng.random(samples.size, dtype=np.float32) - rng.random(samples.size, dtype=np.float32)) / 32768.0
+    return np.clip((samples + dither) * 32767.0, -32768, 32767).astype("<i2").tobytes()
 
 
 def encode_mp3(samples: np.ndarray, rate: int, path: Path, bitrate_kbps: int) -> None:
-    """Write mono CBR MP3 at `rate` (ID3 tags are added afterwards by the tagger)."""
-    ffmpeg_exe()
-    segment = array_to_segment(samples, rate)
-    try:
-        segment.export(str(path), format="mp3", bitrate=f"{bitrate_kbps}k",
-                       parameters=["-ar", str(rate), "-ac", "1", "-id3v2_version", "0"])
-    except Exception as exc:
-        raise AudioError(f"cannot encode the MP3 ({str(exc).splitlines()[0][:160]})") from None
+    """Write mono CBR MP3 at `rate`, with a LAME/Info header (exact length, gapless delay).
+
+    ID3 tags are added afterwards by the tagger.
+    """
+    if bitrate_kbps not in MP3_BITRATES:
+        raise AudioError(f"{bitrate_kbps} kbit/s is not an MP3 bit rate; use one of "
+                         f"{', '.join(map(str, MP3_BITRATES))}")
+    proc = _ffmpeg(["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-",
+                    "-codec:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(rate), "-ac", "1",
+                    "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(path)],
+                   stdin=to_pcm16(samples))
+    if proc.returncode != 0:
+        raise AudioError(f"cannot encode the MP3 ({_first_error_line(proc)})")
+
+
+def ebur128(path: Path) -> tuple[float, float] | None:
+    """Integrated loudness (LUFS) and true peak (dBTP) of a file, by ffmpeg's EBU R128 meter.
+
+    This is the meter podcast hosts and the project's acceptance check use. None when its
+    report cannot be read (the caller then measures by itself).
+    """
+    proc = _ffmpeg(["-nostats", "-loglevel", "info", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"])
+    report = proc.stderr.decode("utf-8", "replace")
+    summary = report[report.rfind("Summary:"):] if "Summary:" in report else ""
+    lufs = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    if proc.returncode != 0 or not lufs or not peak:
+        return None
+    return float(lufs.group(1)), float(peak.group(1))

@@ -1,4 +1,9 @@
-"""Signal processing on mono float32 arrays: resampling, trimming, loudness, limiting."""
+"""Signal processing on mono float32 arrays: resampling, trimming, loudness, dynamics.
+
+Everything here runs in time and memory proportional to its input: long signals are
+oversampled in chunks, and envelopes are followed at a control rate (one value per
+couple of milliseconds), not per sample.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,50 @@ import numpy as np
 
 SILENCE_DB = -45.0  # relative to the clip's peak: below this is silence to trim
 FADE_SECONDS = 0.008
+OVERSAMPLE = 4  # true peaks are read on a 4x oversampled signal, as BS.1770 does
+CHUNK_SECONDS = 10.0
+CONTROL_SECONDS = 0.002  # hop of the envelope followers
 
 
 def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
+    """Band-limited resampling (soxr, high quality)."""
     if rate == target or samples.size == 0:
         return samples.astype(np.float32, copy=False)
     import soxr
 
     return soxr.resample(samples.astype(np.float32, copy=False), rate, target, quality="HQ").astype(np.float32)
+
+
+def highpass(samples: np.ndarray, rate: int, cutoff: float = 70.0) -> np.ndarray:
+    """Remove rumble and DC under the voice (2nd-order Butterworth)."""
+    from scipy.signal import butter, sosfilt
+
+    if samples.size == 0:
+        return samples
+    sos = butter(2, cutoff, "highpass", fs=rate, output="sos")
+    return sosfilt(sos, samples).astype(np.float32)
+
+
+def _allpass_section(freq: float, q: float, rate: int) -> list[float]:
+    """One second-order all-pass (RBJ cookbook) as a scipy SOS row."""
+    w = 2 * np.pi * freq / rate
+    alpha, cos = np.sin(w) / (2 * q), np.cos(w)
+    a0 = 1 + alpha
+    return [(1 - alpha) / a0, -2 * cos / a0, 1.0, 1.0, -2 * cos / a0, (1 - alpha) / a0]
+
+
+def phase_rotate(samples: np.ndarray, rate: int, freqs: tuple[float, ...] = (150.0, 200.0, 300.0, 400.0)) -> np.ndarray:
+    """Make a voice's lopsided waveform symmetric (a broadcast phase rotator).
+
+    All-pass filters change no level at any frequency, but they smear the sharp, one-sided
+    glottal pulses of a voice, lowering its peaks by a decibel or more for free.
+    """
+    from scipy.signal import sosfilt
+
+    if samples.size == 0:
+        return samples
+    sos = np.array([_allpass_section(f, 0.7, rate) for f in freqs])
+    return sosfilt(sos, samples).astype(np.float32)
 
 
 def trim_silence(samples: np.ndarray, rate: int, keep: float = 0.03) -> np.ndarray:
@@ -27,7 +68,7 @@ def trim_silence(samples: np.ndarray, rate: int, keep: float = 0.03) -> np.ndarr
     frames = samples[: samples.size // window * window].reshape(-1, window)
     if frames.size == 0:
         return samples
-    level = np.sqrt(np.mean(frames ** 2, axis=1)) + 1e-12
+    level = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)) + 1e-12
     loud = np.nonzero(20 * np.log10(level / peak) > SILENCE_DB)[0]
     if loud.size == 0:
         return samples[:0]
@@ -37,15 +78,18 @@ def trim_silence(samples: np.ndarray, rate: int, keep: float = 0.03) -> np.ndarr
     return samples[start:end]
 
 
-def fade(samples: np.ndarray, rate: int, seconds: float = FADE_SECONDS) -> np.ndarray:
-    """Short raised-cosine fade in and out, so joins never click."""
+def fade(samples: np.ndarray, rate: int, seconds: float = FADE_SECONDS,
+         fade_in: bool = True, fade_out: bool = True) -> np.ndarray:
+    """Raised-cosine fades, so a join never steps (no clicks)."""
     n = min(int(seconds * rate), samples.size // 2)
     if n <= 0:
         return samples
     ramp = (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, n))).astype(np.float32)
-    out = samples.copy()
-    out[:n] *= ramp
-    out[-n:] *= ramp[::-1]
+    out = samples.astype(np.float32, copy=True)
+    if fade_in:
+        out[:n] *= ramp
+    if fade_out:
+        out[-n:] *= ramp[::-1]
     return out
 
 
@@ -54,48 +98,147 @@ def silence(seconds: float, rate: int) -> np.ndarray:
 
 
 def loudness(samples: np.ndarray, rate: int) -> float:
-    """Integrated loudness in LUFS (ITU-R BS.1770); -inf for silence or very short audio."""
+    """Integrated loudness in LUFS (ITU-R BS.1770-4); -inf for silence."""
     import pyloudnorm
 
-    if samples.size < int(0.4 * rate) + 1:
-        samples = np.pad(samples, (0, int(0.4 * rate) + 1 - samples.size))
-    value = pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64))
-    return float(value)
+    block = int(0.4 * rate) + 1
+    if samples.size < block:  # shorter than one gating block: measure it looped
+        samples = np.tile(samples, block // max(1, samples.size) + 1) if samples.size else np.zeros(block)
+    return float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64)))
 
 
-def gain_to(samples: np.ndarray, rate: int, target_lufs: float, max_gain_db: float = 30.0) -> float:
+def gain_to(samples: np.ndarray, rate: int, target_lufs: float, max_gain_db: float = 40.0) -> float:
     """Linear gain that brings `samples` to `target_lufs` (bounded for near-silent input)."""
     measured = loudness(samples, rate)
     if not np.isfinite(measured):
         return 1.0
-    return float(10 ** (np.clip(target_lufs - measured, -max_gain_db, max_gain_db) / 20))
+    return db_to_gain(float(np.clip(target_lufs - measured, -max_gain_db, max_gain_db)))
+
+
+def db_to_gain(db: float) -> float:
+    return float(10 ** (db / 20))
+
+
+def _oversampled_chunks(samples: np.ndarray, rate: int):
+    """Yield (start, peaks) with the largest |x| of the 4x-oversampled signal per input sample."""
+    import soxr
+
+    stream = soxr.ResampleStream(rate, rate * OVERSAMPLE, 1, dtype="float32", quality="HQ")
+    step = int(CHUNK_SECONDS * rate)
+    pending = np.zeros(0, np.float32)
+    done = 0
+    for begin in range(0, samples.size, step):
+        chunk = samples[begin:begin + step].astype(np.float32, copy=False)
+        pending = np.concatenate([pending, np.abs(stream.resample_chunk(chunk, last=begin + step >= samples.size))])
+        whole = pending.size // OVERSAMPLE
+        peaks = pending[: whole * OVERSAMPLE].reshape(whole, OVERSAMPLE).max(axis=1)
+        pending = pending[whole * OVERSAMPLE:]
+        # the peak of each input sample is never below the sample itself
+        peaks = np.maximum(peaks, np.abs(samples[done:done + whole]))
+        yield done, peaks
+        done += whole
+    if done < samples.size:
+        yield done, np.abs(samples[done:]).astype(np.float32)
+
+
+def sample_peaks(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Per input sample, the true (inter-sample) peak around it."""
+    out = np.empty(samples.size, np.float32)
+    for start, peaks in _oversampled_chunks(samples, rate):
+        out[start:start + peaks.size] = peaks
+    return out
 
 
 def true_peak_db(samples: np.ndarray, rate: int) -> float:
     """True peak (4x oversampled) in dBTP."""
-    if samples.size == 0:
-        return -np.inf
-    oversampled = resample(samples, rate, rate * 4)
-    peak = float(np.max(np.abs(oversampled)))
+    peak = max((float(p.max()) for _, p in _oversampled_chunks(samples, rate) if p.size), default=0.0)
     return 20 * np.log10(peak) if peak > 0 else -np.inf
 
 
-def limit(samples: np.ndarray, rate: int, ceiling_db: float, hold: float = 0.02) -> np.ndarray:
-    """Look-ahead peak limiter on 4x-oversampled peaks, so true peaks stay under the ceiling.
+def _envelope_db(samples: np.ndarray, rate: int, window: float) -> tuple[np.ndarray, int]:
+    """RMS level in dBFS over `window` seconds, one value per control hop; and the hop."""
+    hop = max(1, int(CONTROL_SECONDS * rate))
+    power = np.concatenate([[0.0], np.cumsum(samples.astype(np.float64) ** 2)])
+    half = max(1, int(window * rate / 2))
+    centres = np.arange(0, samples.size, hop)
+    lo, hi = np.clip(centres - half, 0, samples.size), np.clip(centres + half, 0, samples.size)
+    rms = np.sqrt((power[hi] - power[lo]) / np.maximum(1, hi - lo))
+    return 20 * np.log10(rms + 1e-9), hop
 
-    The gain is the deepest reduction needed within +-`hold` seconds, smoothed by a moving
-    average no wider than `hold`, so it never exceeds what any sample needs and has no steps.
+
+def _smooth(gain_db: np.ndarray, hop_seconds: float, attack: float, release: float) -> np.ndarray:
+    """One-pole attack/release smoothing of a gain-reduction curve (values <= 0 dB)."""
+    a = float(np.exp(-hop_seconds / attack))
+    r = float(np.exp(-hop_seconds / release))
+    out = np.empty_like(gain_db)
+    state = 0.0
+    for i, target in enumerate(gain_db.tolist()):
+        coeff = a if target < state else r
+        state = coeff * state + (1 - coeff) * target
+        out[i] = state
+    return out
+
+
+def _apply_control(samples: np.ndarray, gain_db: np.ndarray, hop: int) -> np.ndarray:
+    positions = np.arange(gain_db.size) * hop
+    gain = np.interp(np.arange(samples.size), positions, db_to_gain_array(gain_db))
+    return (samples * gain).astype(np.float32)
+
+
+def db_to_gain_array(db: np.ndarray) -> np.ndarray:
+    return np.power(10.0, db / 20.0)
+
+
+def compress(samples: np.ndarray, rate: int, threshold_db: float, ratio: float = 3.0, knee_db: float = 6.0,
+             attack: float = 0.003, release: float = 0.15, window: float = 0.01) -> np.ndarray:
+    """A soft-knee RMS compressor: evens out loud syllables so the limiter has little to do."""
+    if samples.size == 0:
+        return samples
+    level, hop = _envelope_db(samples, rate, window)
+    over = level - threshold_db
+    slope = 1.0 / ratio - 1.0
+    reduction = np.where(over <= -knee_db / 2, 0.0,
+                         np.where(over >= knee_db / 2, slope * over,
+                                  slope * (over + knee_db / 2) ** 2 / (2 * knee_db)))
+    return _apply_control(samples, _smooth(reduction, hop / rate, attack, release), hop)
+
+
+def limit(samples: np.ndarray, rate: int, ceiling_db: float, attack: float = 0.005,
+          release: float = 0.08) -> np.ndarray:
+    """Look-ahead true-peak limiter: no 4x-oversampled peak of the output exceeds the ceiling.
+
+    Each sample's needed gain is spread over +-`attack` seconds and averaged, which ramps the
+    gain down before a peak arrives and never gives any sample more than it needs; the
+    recovery after a peak is then slowed to `release` so the voice does not flutter.
     """
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-    ceiling = 10 ** (ceiling_db / 20)
-    n = samples.size
-    over = np.abs(resample(samples, rate, rate * 4))
-    peaks = np.pad(over, (0, max(0, 4 * n - over.size)))[: 4 * n].reshape(n, 4).max(axis=1)
-    needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9)).astype(np.float32)
+    if samples.size == 0:
+        return samples
+    needed = np.minimum(1.0, db_to_gain(ceiling_db) / np.maximum(sample_peaks(samples, rate), 1e-9))
     if needed.min() >= 1.0:
         return samples
-    width = max(1, int(hold * rate))
-    held = minimum_filter1d(needed, size=2 * width + 1, mode="nearest")
-    gain = uniform_filter1d(held, size=width, mode="nearest")
-    return (samples * np.minimum(gain, needed)).astype(np.float32)
+    width = max(1, int(attack * rate))
+    ramped = uniform_filter1d(minimum_filter1d(needed.astype(np.float32), size=2 * width + 1, mode="nearest"),
+                              size=width, mode="nearest")
+    hop = max(1, int(CONTROL_SECONDS * rate))
+    per_hop = 20 * np.log10(np.maximum(ramped[: ramped.size // hop * hop].reshape(-1, hop).min(axis=1), 1e-9))
+    coeff = float(np.exp(-(hop / rate) / release))
+    held = np.empty_like(per_hop)
+    state = 0.0
+    for i, target in enumerate(per_hop.tolist()):
+        state = min(target, coeff * state)
+        held[i] = state
+    slow = np.interp(np.arange(samples.size), np.arange(held.size) * hop + hop // 2, db_to_gain_array(held))
+    return (samples * np.minimum(ramped, slow)).astype(np.float32)
+
+
+def duck(bed: np.ndarray, voice: np.ndarray, rate: int, depth_db: float, attack: float = 0.08,
+         release: float = 0.6, threshold_db: float = -45.0) -> np.ndarray:
+    """Lower `bed` by `depth_db` wherever `voice` (same length) is speaking, with gentle ramps."""
+    level, hop = _envelope_db(voice, rate, 0.05)
+    speaking = np.where(level > threshold_db, -abs(depth_db), 0.0)
+    # look ahead by the attack time so the bed is already down when the first word starts
+    shift = int(attack / (hop / rate))
+    ahead = np.minimum(speaking, np.concatenate([speaking[shift:], np.zeros(min(shift, speaking.size))]))
+    return _apply_control(bed, _smooth(ahead, hop / rate, attack, release), hop)

@@ -24,6 +24,9 @@ from .voices import VoiceInfo, presets
 log = logging.getLogger(__name__)
 
 TICKS_PER_SECOND = 10_000_000
+# A raw MP3 stream (no LAME header) decodes 576 encoder + 529 decoder samples late;
+# the service's sentence offsets are on the unshifted timeline.
+MP3_DELAY_SAMPLES = 1105
 URL_ENV = "BRIEFING_EDGE_WSS_URL"  # points the library at another endpoint (a proxy, or a test server)
 _BLOCKED = {"zh-CN-XiaochenNeural"}  # listed by the service but refused when used
 
@@ -135,7 +138,9 @@ def _split_at_sentences(audio: np.ndarray, rate: int, sentences: list[str],
     """Cut the segment's audio between our sentences, using the service's sentence timings.
 
     The service may group sentences differently from us; both are mapped onto the running
-    count of spoken characters. Without usable boundaries, cut in proportion to length.
+    count of spoken characters. A cut falls midway between one sentence's end and the
+    next one's start, moved by the MP3 decoding delay. Without usable boundaries, cut in
+    proportion to length.
     """
     if len(sentences) == 1:
         return [audio]
@@ -153,7 +158,7 @@ def _split_at_sentences(audio: np.ndarray, rate: int, sentences: list[str],
             fraction = 1.0 - (theirs[k] - end) / max(1.0, _spoken_length(b.text) * scale)
             sentence_end = b.offset + b.duration * min(1.0, max(0.0, fraction))
             next_start = boundaries[k + 1].offset if fraction >= 0.999 and k + 1 < len(boundaries) else sentence_end
-            cuts.append((sentence_end + next_start) / 2)
+            cuts.append((sentence_end + next_start) / 2 + MP3_DELAY_SAMPLES / rate)
     else:
         cuts = [total * end / ours[-1] for end in ours[:-1]]
     edges = [0] + [min(len(audio), max(0, int(round(c * rate)))) for c in cuts] + [len(audio)]

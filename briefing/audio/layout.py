@@ -1,0 +1,234 @@
+"""Laying the bulletin out: every clip prepared and placed, every sentence and story timed.
+
+Voice clips follow one another on a timeline (pieces kept in a list and joined once:
+linear time and memory). Sounds and the music bed are overlays at known offsets, added
+into the joined voice track in place. Cue and chapter times are sample positions on this
+timeline, so they are exactly where the audio is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..models import Chapter, Clip, Cue, Script, Segment, Speech
+from . import dsp, sounds
+from .codec import decode_file
+
+RATE = 44100
+VOICE_LUFS = -16.0  # every spoken segment is levelled to this before mixing
+COMPRESS_THRESHOLD_DB = -24.0  # RMS (10 ms) above which syllables are gently compressed
+STING_LU, TRANSITION_LU, OUTRO_LU = -4.0, -11.0, -4.0  # sound levels relative to the voice
+BED_LU, BED_DUCK_DB = -5.0, 16.0  # music bed alone, and how far it dips under the voice
+BED_FADE_OUT = 1.5
+BED_INTRO = 3.0  # seconds of bed before the first word
+
+
+@dataclass(frozen=True)
+class Pauses:
+    """Silences and overlaps in seconds, set for an unhurried news read."""
+
+    intro_voice: float = 2.3  # sting start -> first word (the sting's tail rings under it)
+    sentence: float = 0.42
+    after_headline: float = 0.55
+    after_opening: float = 0.85
+    before_transition: float = 0.55  # end of a story -> transition sound
+    transition_voice: float = 0.45  # transition sound start -> "Next."
+    after_transition: float = 0.45
+    before_closing: float = 0.8
+    before_outro: float = 0.45  # last word -> outro sound
+
+
+@dataclass
+class Timeline:
+    """Voice pieces in order, joined once; overlays added afterwards."""
+
+    rate: int
+    parts: list[np.ndarray] = field(default_factory=list)
+    overlays: list[tuple[int, np.ndarray]] = field(default_factory=list)
+    length: int = 0  # samples so far
+
+    @property
+    def now(self) -> float:
+        return self.length / self.rate
+
+    def add(self, samples: np.ndarray) -> tuple[float, float]:
+        start = self.now
+        self.parts.append(samples.astype(np.float32, copy=False))
+        self.length += samples.size
+        return start, self.now
+
+    def pause(self, seconds: float) -> None:
+        self.add(dsp.silence(seconds, self.rate))
+
+    def overlay(self, samples: np.ndarray, at: float) -> None:
+        self.overlays.append((int(round(at * self.rate)), samples))
+
+    def extend_to(self, seconds: float) -> None:
+        """Make the timeline at least `seconds` long (so overlays fit)."""
+        missing = int(round(seconds * self.rate)) - self.length
+        if missing > 0:
+            self.add(np.zeros(missing, np.float32))
+
+    def voice_track(self) -> np.ndarray:
+        return np.concatenate(self.parts) if self.parts else np.zeros(0, np.float32)
+
+    def mix(self, voice: np.ndarray) -> np.ndarray:
+        """The voice track with every overlay added (in place)."""
+        for start, samples in self.overlays:
+            end = min(voice.size, start + samples.size)
+            voice[start:end] += samples[: end - start]
+        return voice
+
+
+def prepare_clip(clip: Clip, rate: int = RATE, target_lufs: float = VOICE_LUFS) -> list[np.ndarray]:
+    """Resample, clean, trim, phase-rotate, compress and level one segment's sentences.
+
+    One gain for the whole segment keeps the voice's own sentence-to-sentence dynamics;
+    every segment lands at the same loudness, so items and voices do not jump.
+    """
+    sentences = [_clean(s, clip.rate, rate) for s in clip.sentences]
+    voiced = [s for s in sentences if s.size]
+    if not voiced:
+        return sentences
+    gain = dsp.gain_to(np.concatenate(voiced), rate, target_lufs)
+    # levelled first, so one absolute threshold suits every voice and engine
+    sentences = [dsp.compress(s * gain, rate, COMPRESS_THRESHOLD_DB) for s in sentences]
+    gain = dsp.gain_to(np.concatenate([s for s in sentences if s.size]), rate, target_lufs)
+    return [dsp.fade(s * gain, rate) for s in sentences]
+
+
+def _clean(samples: np.ndarray, from_rate: int, rate: int) -> np.ndarray:
+    """One sentence at `rate`, without rumble or leading/trailing silence, its peaks evened out."""
+    finite = np.nan_to_num(np.asarray(samples, dtype=np.float32).ravel(), nan=0.0, posinf=1.0, neginf=-1.0)
+    voiced = dsp.trim_silence(dsp.highpass(dsp.resample(finite, from_rate, rate), rate), rate)
+    return dsp.phase_rotate(voiced, rate)
+
+
+def _at_level(sound: np.ndarray, relative_lu: float, rate: int) -> np.ndarray:
+    return sound * dsp.gain_to(sound, rate, VOICE_LUFS + relative_lu)
+
+
+@dataclass
+class Layout:
+    """The raw mix and where everything is in it."""
+
+    mix: np.ndarray
+    rate: int
+    chapters: list[Chapter]
+    cues: list[Cue]
+
+    @property
+    def duration(self) -> float:
+        return self.mix.size / self.rate
+
+
+def _speak(timeline: Timeline, segment: Segment, audio: list[np.ndarray], pauses: Pauses,
+           cues: list[Cue]) -> tuple[float, float]:
+    start = timeline.now
+    first = True
+    for sentence, samples in zip(segment.sentences, audio):
+        if not samples.size:
+            continue
+        if not first:
+            timeline.pause(pauses.sentence)
+        cue_start, cue_end = timeline.add(samples)
+        cues.append(Cue(cue_start, cue_end, sentence.text))
+        first = False
+    return start, timeline.now
+
+
+def lay_out(speech: Speech, pauses: Pauses = Pauses(), music_bed: Path | None = None,
+            rate: int = RATE) -> Layout:
+    """Place every clip and sound; return the raw mix with its chapters and cues."""
+    script = speech.script
+    timeline = Timeline(rate)
+    cues: list[Cue] = []
+    stories: dict[int, list[float]] = {}
+    opening: tuple[float, float] | None = None
+    closing_start: float | None = None
+    bed = _load_bed(music_bed, rate) if music_bed is not None else None
+    if bed is None:
+        timeline.overlay(_at_level(sounds.intro_sting(rate), STING_LU, rate), 0.0)
+        timeline.pause(pauses.intro_voice)
+    else:
+        timeline.pause(BED_INTRO)
+    previous = None
+    for segment, clip in zip(script.segments, speech.clips):
+        audio = prepare_clip(clip, rate)
+        if previous is not None:
+            timeline.pause(_gap(previous, segment, pauses))
+        if segment.kind == "transition":
+            timeline.overlay(_at_level(sounds.transition(rate), TRANSITION_LU, rate), timeline.now)
+            timeline.pause(pauses.transition_voice)
+        start, end = _speak(timeline, segment, audio, pauses, cues)
+        if segment.kind == "opening" and opening is None:
+            opening = (start, end)
+        elif segment.kind == "closing":
+            closing_start = start
+        elif segment.kind in ("headline", "lead") and segment.item is not None:
+            span = stories.setdefault(segment.item, [start, end])
+            span[1] = end
+        previous = segment
+    timeline.pause(pauses.before_outro)
+    outro = _at_level(sounds.outro(rate), OUTRO_LU, rate)
+    timeline.overlay(outro, timeline.now)
+    timeline.extend_to(timeline.now + outro.size / rate)
+    voice = timeline.voice_track()
+    if bed is not None:
+        speech_end = opening[1] if opening else BED_INTRO
+        _add_bed(voice, bed, speech_end + BED_FADE_OUT, rate)
+    mix = timeline.mix(voice)
+    total = mix.size / rate
+    chapters = [Chapter(_label(script, "opening"), 0.0, opening[1] if opening else 0.0)]
+    for index, item in enumerate(script.items):
+        if index in stories:
+            chapters.append(Chapter(item.title, *stories[index]))
+    if closing_start is not None:
+        chapters.append(Chapter(_label(script, "closing"), closing_start, total))
+    return Layout(mix=mix, rate=rate, chapters=chapters, cues=cues)
+
+
+def _gap(previous: Segment, segment: Segment, pauses: Pauses) -> float:
+    """The silence between two segments."""
+    if segment.kind == "transition":
+        return pauses.before_transition
+    if previous.kind == "transition":
+        return pauses.after_transition
+    if previous.kind == "opening":
+        return pauses.after_opening
+    if segment.kind == "closing":
+        return pauses.before_closing
+    if previous.kind == "headline":
+        return pauses.after_headline
+    if segment.kind == "headline":  # a new story without a transition sound
+        return pauses.before_transition + pauses.after_transition
+    return pauses.sentence
+
+
+def _label(script: Script, kind: str) -> str:
+    labels = {"zh": {"opening": "开场", "closing": "结束"}, "en": {"opening": "Opening", "closing": "Closing"}}
+    return labels.get(script.lang, labels["en"])[kind]
+
+
+def _load_bed(path: Path, rate: int) -> np.ndarray:
+    """The user's music, mono at `rate`, levelled; the first minute at most is read."""
+    music = dsp.highpass(decode_file(path, rate, seconds=60.0), rate, cutoff=40.0)
+    return _at_level(music, BED_LU, rate) if music.size else music
+
+
+def _add_bed(voice: np.ndarray, bed: np.ndarray, until: float, rate: int) -> None:
+    """Mix the bed from 0 to `until` (looped if short), ducked under the voice, faded out."""
+    length = min(voice.size, int(until * rate))
+    if bed.size == 0 or length == 0:
+        return
+    if bed.size < length:  # loop a short bed, with tiny fades so the loop point does not click
+        looped = np.tile(dsp.fade(bed, rate), length // bed.size + 1)[:length]
+    else:
+        looped = bed[:length].copy()
+    looped = dsp.fade(looped, rate, seconds=0.05, fade_out=False)
+    fade = min(length, int(BED_FADE_OUT * rate))
+    looped[-fade:] *= (0.5 + 0.5 * np.cos(np.linspace(0, np.pi, fade))).astype(np.float32)
+    voice[:length] += dsp.duck(looped, voice[:length], rate, BED_DUCK_DB)

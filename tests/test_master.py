@@ -1,0 +1,59 @@
+"""Mastering pieces, measured independently with ffmpeg's ebur128 on WAV files."""
+
+from __future__ import annotations
+
+import wave
+
+import numpy as np
+
+from audio_probe import ebur128
+from briefing.audio import dsp
+
+RATE = 44100
+
+
+def _wav(path, samples):
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def _inter_sample_peaks(seconds=3.0):
+    """A sine at a sixth of the rate, sampled 30 degrees off its crests: true peaks 1.25 dB
+    over the samples. In smooth bursts, so the limiter must move."""
+    from scipy.ndimage import uniform_filter1d
+
+    n = np.arange(int(seconds * RATE))
+    tone = np.cos(2 * np.pi * n / 6 + np.pi / 6) * 0.7  # true peak 0.7 (-3.1 dBTP), samples at most 0.61
+    envelope = uniform_filter1d(np.where((n // (RATE // 2)) % 2 == 0, 1.0, 0.2), int(0.02 * RATE))
+    return (tone * envelope).astype(np.float32)
+
+
+def test_limiter_holds_true_peaks_under_the_ceiling(tmp_path):
+    signal = _inter_sample_peaks()
+    before = ebur128(_wav(tmp_path / "before.wav", signal))
+    assert before["true_peak"] > -3.5 and 20 * np.log10(np.abs(signal).max()) < -4.2
+    limited = dsp.limit(signal, RATE, -6.0)
+    after = ebur128(_wav(tmp_path / "after.wav", limited))
+    assert after["true_peak"] <= -5.8, after
+    quiet = slice(int(0.8 * RATE), int(0.95 * RATE))  # late in a soft burst: the limiter has let go
+    assert np.allclose(limited[quiet], signal[quiet], atol=0.005)
+
+
+def test_compressor_evens_out_loud_and_soft_passages():
+    t = np.arange(2 * RATE) / RATE
+    tone = np.sin(2 * np.pi * 220 * t)
+    signal = (tone * np.where(t < 1, 0.5, 0.05)).astype(np.float32)  # a 20 dB jump
+    out = dsp.compress(signal, RATE, threshold_db=-24)
+    rms = lambda x: 20 * np.log10(np.sqrt(np.mean(x ** 2)))  # noqa: E731
+    loud, soft = out[int(0.3 * RATE):RATE], out[int(1.3 * RATE):]
+    assert 8 <= rms(loud) - rms(soft) <= 16  # narrower than the 20 dB that went in
+
+
+def test_true_peak_matches_ffmpeg(tmp_path):
+    signal = _inter_sample_peaks()
+    measured = ebur128(_wav(tmp_path / "x.wav", signal))["true_peak"]
+    assert abs(dsp.true_peak_db(signal, RATE) - measured) <= 0.2
