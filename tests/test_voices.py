@@ -51,6 +51,16 @@ def test_shipped_pack_has_the_model_shape(engine, voice):
     assert np.isfinite(pack).all() and pack.std() > 0.01
 
 
+def test_shipped_packs_are_the_recorded_float32_files():
+    import hashlib
+
+    folder = ROOT / "voices" / "kokoro"
+    recorded = dict(reversed(line.split()) for line in (folder / "SHA256SUMS").read_text().splitlines())
+    assert sorted(Path(name).stem for name in recorded) == SHIPPED
+    for name, digest in recorded.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+
+
 @pytest.mark.parametrize("voice", SHIPPED)
 def test_shipped_pack_speaks_audibly(engine, voice):
     audio = _say(engine, voice)

