@@ -16,6 +16,14 @@ import numpy as np
 Lang = Literal["zh", "en"]
 
 
+@dataclass(frozen=True)
+class Source:
+    """An input as configured: a file, folder or URL, with an optional cap on its stories."""
+
+    location: str
+    max_items: int | None = None
+
+
 @dataclass
 class Article:
     """One news story as read from an input, clean of page furniture."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .errors import ConfigError
+from .models import Source
 
 ENGINES = ("auto", "edge", "kokoro")
 LANGS = ("zh", "en")
@@ -50,6 +51,8 @@ class Settings:
     probe_timeout: float = 3.0  # seconds `auto` waits for the online voice service
     skip_failed: bool = False
     input_format: str | None = None  # None: detect from content
+    voices: tuple[tuple[str, str, str], ...] = ()  # (lang, engine, voice) overriding voices/presets.toml
+    sources: tuple[Source, ...] = ()  # what `briefing build` reads when given no inputs
 
     def __post_init__(self) -> None:
         _check(self.engine in ENGINES, f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")

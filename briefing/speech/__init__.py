@@ -32,7 +32,8 @@ def voice_for(engine: str, lang: Lang, ctx: Context) -> str:
     settings = ctx.settings
     if settings.voice and lang == settings.show.language:
         return settings.voice
-    return preset_voice(lang, engine)
+    configured = {(l, e): v for l, e, v in settings.voices}
+    return configured.get((lang, engine)) or preset_voice(lang, engine)
 
 
 def speak(script: Script, ctx: Context) -> Speech:

@@ -36,7 +36,7 @@ _lock = threading.Lock()
 _runtime: SimpleNamespace | None = None
 
 
-def _load_runtime() -> SimpleNamespace:
+def load_runtime() -> SimpleNamespace:
     """The ONNX session and vocabulary, created once per process."""
     global _runtime
     with _lock:
@@ -137,7 +137,7 @@ class KokoroEngine:
     def synthesize(self, sentences: list[str], voice: str, lang: Lang, rate: str) -> Clip:
         pack = self._pack(voice)
         speed = 1.0 + int(rate.rstrip("%")) / 100.0
-        runtime = _load_runtime()
+        runtime = load_runtime()
         audio = [self._speak(sentence, pack, lang, speed, runtime) for sentence in sentences]
         return Clip(sentences=audio, rate=SAMPLE_RATE, engine=self.name, voice=voice)
 
