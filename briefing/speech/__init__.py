@@ -44,11 +44,12 @@ def speak(script: Script, ctx: Context) -> Speech:
     engine = create_engine(engine_name)
     for lang in sorted({s.lang for s in script.segments}):
         engine.check_voice(voice_for(engine_name, lang, ctx))
-    ctx.progress.stage("speaking", total=len(script.segments))
+    ctx.progress.stage("speaking", total=len(script.items))
 
     def run(segment: Segment) -> Clip:
         clip = _synthesize(engine, segment, voice_for(engine_name, segment.lang, ctx), settings.rate)
-        ctx.progress.advance()
+        if segment.kind == "lead":  # progress counts stories; a story is done when its lead is
+            ctx.progress.advance()
         return clip
 
     with ThreadPoolExecutor(max_workers=max(1, min(engine.max_workers, settings.concurrency))) as pool:
