@@ -66,7 +66,21 @@ def main(
         raise typer.Exit()
     _state.update(debug=debug, quiet=quiet, config=config, settings=None, config_error=None)
     level = logging.DEBUG if debug else logging.ERROR if quiet else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Logs to whatever sys.stderr is at the time of the record (tests swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
 
 
 def _base_settings() -> Settings:
@@ -111,6 +125,11 @@ def build(
     item_seconds: Annotated[Optional[float], typer.Option("--item-seconds", help="Speaking time per story.")] = None,
     max_items: Annotated[Optional[int], typer.Option("--max-items", help="Read at most this many stories.")] = None,
     keep: Annotated[Optional[int], typer.Option("--keep", help="Episodes kept in the feed.")] = None,
+    skip_failed: Annotated[Optional[bool], typer.Option("--skip-failed", help="Drop a story no voice can "
+                                                        "read instead of failing the build.")] = None,
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", help="Online voice requests at once.")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache", help="Folder of cached clips "
+                                                      "(default: OUT/.cache).")] = None,
     input_format: FormatOpt = None,
 ) -> None:
     """Build today's bulletin from INPUTS (or the configured sources) and publish it to the feed."""
@@ -118,7 +137,8 @@ def build(
     from .pipeline import build as run_build
 
     settings = _settings(out_dir=out, engine=engine, voice=voice, date=date, base_url=base_url,
-                         item_seconds=item_seconds, max_items=max_items, keep=keep, input_format=input_format)
+                         item_seconds=item_seconds, max_items=max_items, keep=keep, input_format=input_format,
+                         skip_failed=skip_failed, concurrency=concurrency, cache_dir=cache_dir)
     notes: list[str] = []
     with RichProgress(enabled=not _state["quiet"], notes=notes) as progress:
         result = run_build(list(inputs or settings.sources), Context(settings, progress))
@@ -130,6 +150,8 @@ def build(
     _echo(f"duration: {minutes}:{seconds:02d} ({episode.duration:.1f} s), {_count(result.items, 'item')}")
     _echo(f"engine: {result.engine}" + (f" (fell back to offline for: {', '.join(result.fallbacks)})"
                                         if result.fallbacks else ""))
+    _echo(f"speech: {result.synthesized_items} of {_count(result.items, 'story')} synthesized"
+          + (", the rest from the cache" if result.synthesized_items < result.items else ""))
     _echo(f"feed: {settings.out_dir / 'feed.xml'}")
     took_minutes, took_seconds = divmod(int(round(result.seconds)), 60)
     _echo(f"done: episode {episode.date} ({minutes}:{seconds:02d}), {_count(result.items, 'item')}, "
@@ -227,7 +249,8 @@ def doctor(
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {noun if n == 1 else plural}"
 
 
 def _quiet_progress():

@@ -27,7 +27,8 @@ _SHOW_KEYS = {f.name: f.name for f in fields(Show)}
 _BUILD_KEYS = {
     "engine": "engine", "rate": "rate", "item_seconds": "item_seconds", "max_items": "max_items",
     "bitrate_kbps": "bitrate_kbps", "keep": "keep", "concurrency": "concurrency",
-    "probe_timeout": "probe_timeout", "skip_failed": "skip_failed",
+    "probe_timeout": "probe_timeout", "skip_failed": "skip_failed", "edge_timeout": "edge_timeout",
+    "edge_retries": "edge_retries", "lock_wait": "lock_wait",
 }
 _PUBLISH_KEYS = {"base_url": "base_url", "out_dir": "out_dir", "cache_dir": "cache_dir"}
 _SOURCE_KEYS = {"path", "url", "max_items"}

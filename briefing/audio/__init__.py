@@ -171,4 +171,5 @@ def assemble(speech: Speech, ctx: Context) -> Bulletin:
                chapters=chapters, cover=embedded_cover(cover_file(settings)))
     write_sidecars(mp3, chapters, cues)
     return Bulletin(script=script, audio=mp3, duration=mastered.size / RATE, chapters=chapters, cues=cues,
-                    engine=speech.engine, fallbacks=speech.fallbacks, synthesized=speech.synthesized)
+                    engine=speech.engine, fallbacks=speech.fallbacks, synthesized=speech.synthesized,
+                    synthesized_items=speech.synthesized_items)

@@ -152,6 +152,8 @@ class KokoroEngine:
 
     def _tokens(self, text: str, lang: Lang, vocab: dict[str, int]) -> list[int]:
         phonemes = self._g2p(text, lang)
+        if not any(c.isalpha() for c in phonemes):
+            return []  # nothing to say (only punctuation, emoji or symbols): no audio rather than noise
         return [vocab[c] for c in phonemes if c in vocab]
 
     @staticmethod
