@@ -48,23 +48,23 @@ class BuildResult:
     synthesized_items: int
     seconds: float
     timings: dict[str, float]
+    cpu_seconds: dict[str, float]
 
 
 def build(sources: list[str], ctx: Context) -> BuildResult:
     """Run every stage on `sources`; return the published episode and what the build did."""
     started = time.perf_counter()
-    timings: dict[str, float] = {}
     data: Any = sources
     produced: dict[str, Any] = {}
     with build_lock(ctx.settings.out_dir, ctx.settings.lock_wait):
         shutil.rmtree(ctx.settings.out_dir / ".staging", ignore_errors=True)  # left by a build that died
         for stage in STAGES:
-            t0 = time.perf_counter()
-            data = stage.run(data, ctx)
-            timings[stage.name] = time.perf_counter() - t0
+            with ctx.timed(stage.name):
+                data = stage.run(data, ctx)
             produced[stage.name] = data
     bulletin = produced["assemble"]
     return BuildResult(episode=data, engine=bulletin.engine, items=len(bulletin.script.items),
                        fallbacks=bulletin.fallbacks, synthesized=bulletin.synthesized,
                        synthesized_items=bulletin.synthesized_items,
-                       seconds=time.perf_counter() - started, timings=timings)
+                       seconds=time.perf_counter() - started, timings=dict(ctx.timings),
+                       cpu_seconds=dict(ctx.cpu_seconds))

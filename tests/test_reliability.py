@@ -48,9 +48,9 @@ def test_a_transient_fault_is_retried_with_a_new_request(tmp_path, fake_edge, fa
     fake_edge.plan = [fault]
     result = run(tmp_path)
     assert result.engine == "edge" and result.fallbacks == []
-    segments = 7  # opening, headline + lead of story 1, transition + headline + lead of story 2, closing
-    assert fake_edge.connections == segments + 1  # the failed attempt was retried with a new request
-    assert len(fake_edge.requests) == segments + (fault in ("close", "stall"))
+    requests = 3  # opening + closing, story 1 (headline, lead), story 2 (transition, headline, lead)
+    assert fake_edge.connections == requests + 1  # the failed attempt was retried with a new request
+    assert len(fake_edge.requests) == requests + (fault in ("close", "stall"))
     assert feedparser.parse(str(tmp_path / "out" / "feed.xml")).entries
 
 
@@ -97,13 +97,13 @@ def test_an_unchanged_rebuild_synthesizes_nothing(tmp_path, fake_edge):
 def test_a_corrupt_cache_entry_is_detected_and_redone(tmp_path, fake_edge):
     run(tmp_path)
     entries = sorted((tmp_path / "out" / ".cache").rglob("*.npz"))
-    assert len(entries) == 7  # one per segment
+    assert len(entries) == 3  # one per request
     entries[0].write_bytes(entries[0].read_bytes()[:100])  # truncated, as by a crash or a full disk
     entries[1].write_bytes(b"garbage")
     requests = len(fake_edge.requests)
     result = run(tmp_path)
     assert result.synthesized == 2
-    assert len(fake_edge.requests) == requests + 2
+    assert len(fake_edge.requests) == requests + 2  # only the two damaged entries were spoken again
 
 
 def test_the_sample_page_rebuilt_from_its_cache_synthesizes_nothing(sample_build, tmp_path):

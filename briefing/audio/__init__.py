@@ -158,12 +158,14 @@ def assemble(speech: Speech, ctx: Context) -> Bulletin:
     settings = ctx.settings
     ctx.progress.stage("mastering")
     mix, chapters, cues = lay_out(speech)
-    mastered = master(mix)
+    with ctx.timed("mastering"):
+        mastered = master(mix)
     staging = settings.out_dir / ".staging"
     staging.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(mastered.tobytes()).hexdigest()[:8]
     mp3 = staging / f"{settings.date.isoformat()}-{digest}.mp3"
-    encode_mp3(mastered, RATE, mp3, settings.bitrate_kbps)
+    with ctx.timed("encoding"):
+        encode_mp3(mastered, RATE, mp3, settings.bitrate_kbps)
     script = speech.script
     headlines = [item.title for item in script.items]
     write_tags(mp3, title=episode_title(script), artist=settings.show.author, album=settings.show.title,

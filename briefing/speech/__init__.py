@@ -2,7 +2,8 @@
 
 `auto` uses the online voice when its service answers within a few seconds, otherwise
 the offline voice; the build says which it used. Segments are spoken story by story (a
-story's transition, headline and lead form one group, so one voice reads a whole story):
+story's transition, headline and lead form one group, read by one voice in one request
+per language, so a story costs the online service one round trip):
 a story the online voice still fails after its retries is read by the offline voice and
 reported; a story no voice can read fails the build, or is dropped with --skip-failed.
 Clips come from the cache when text, engine, version, voice and rate are unchanged.
@@ -85,7 +86,8 @@ class _Speaker:
         candidates = [self.primary] + ([OFFLINE] if self.primary != OFFLINE else [])
         for name in candidates:
             try:
-                group.clips = [self._clip(name, self.script.segments[i], group) for i in group.indexes]
+                group.clips = [clip for run in _same_language_runs(self.script, group.indexes)
+                               for clip in self._clips(name, run, group)]
                 group.engine = name
                 group.error = None
                 break
@@ -96,26 +98,45 @@ class _Speaker:
             self.ctx.progress.advance()
         return group
 
-    def _clip(self, engine_name: str, segment: Segment, group: _Group) -> Clip:
+    def _clips(self, engine_name: str, run: list[int], group: _Group) -> list[Clip]:
+        """Speak consecutive segments of one language in one request; split the result per segment."""
+        segments = [self.script.segments[i] for i in run]
+        lang = segments[0].lang
         engine = self.engine(engine_name)
-        voice = voice_for(engine_name, segment.lang, self.ctx)
-        sentences = [s.spoken for s in segment.sentences]
+        voice = voice_for(engine_name, lang, self.ctx)
+        sentences = [s.spoken for segment in segments for s in segment.sentences]
         rate = self.ctx.settings.rate
-        key = clip_key(sentences, engine_name, engine.version, voice, segment.lang, rate)
-        cached = self.cache.get(key, engine_name, voice)
-        if cached is not None and len(cached.sentences) == len(sentences):
-            return cached
-        clip = engine.synthesize(sentences, voice, segment.lang, rate)
-        if len(clip.sentences) != len(sentences) or not any(len(a) for a in clip.sentences):
-            raise VoiceError(f"{engine_name} returned no audio for {segment.text[:40]!r}")
-        self.cache.put(key, clip)
-        group.synthesized += 1
-        return clip
+        key = clip_key(sentences, engine_name, engine.version, voice, lang, rate)
+        clip = self.cache.get(key, engine_name, voice)
+        cached = clip is not None and len(clip.sentences) == len(sentences)
+        if not cached:
+            clip = engine.synthesize(sentences, voice, lang, rate)
+        clips, start = [], 0
+        for segment in segments:
+            count = len(segment.sentences)
+            clips.append(Clip(clip.sentences[start:start + count], clip.rate, clip.engine, clip.voice))
+            start += count
+            if len(clips[-1].sentences) != count or not any(len(a) for a in clips[-1].sentences):
+                raise VoiceError(f"{engine_name} returned no audio for {segment.text[:40]!r}")
+        if not cached:
+            self.cache.put(key, clip)
+            group.synthesized += 1
+        return clips
 
     def _label(self, group: _Group) -> str:
         if group.item is None:
             return "the opening/closing"
         return f"story {group.item + 1} ({self.script.items[group.item].title})"
+
+
+def _same_language_runs(script: Script, indexes: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for index in indexes:
+        if runs and script.segments[runs[-1][-1]].lang == script.segments[index].lang:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
 
 
 def _groups(script: Script) -> list[_Group]:
