@@ -20,7 +20,7 @@ from .settings import SERVE_HOST, SERVE_PORT, Settings, parse_date
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Turn the day's news into a spoken bulletin and a podcast feed.")
 
-_state = {"debug": False, "quiet": False}
+_state: dict = {"debug": False, "quiet": False, "config": None, "config_error": None, "settings": None}
 log = logging.getLogger("briefing")
 
 
@@ -57,14 +57,41 @@ def handles_errors(command: Callable) -> Callable:
 def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only (for cron).")] = False,
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="Configuration file "
+                                                   "(default: ./briefing.toml when present).")] = None,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     if version:
         typer.echo(f"briefing {__version__}")
         raise typer.Exit()
-    _state.update(debug=debug, quiet=quiet)
+    _state.update(debug=debug, quiet=quiet, config=config, settings=None, config_error=None)
     level = logging.DEBUG if debug else logging.ERROR if quiet else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Logs to whatever sys.stderr is at the time of the record (tests swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
+def _base_settings() -> Settings:
+    """Settings from the configuration file (validated once), or the defaults."""
+    if _state["settings"] is None:
+        from .config import find_config, load_config
+
+        path = find_config(_state["config"])
+        _state["config"] = path
+        _state["settings"] = load_config(path) if path else Settings()
+    return _state["settings"]
 
 
 def _echo(message: str) -> None:
@@ -72,24 +99,8 @@ def _echo(message: str) -> None:
         typer.echo(message)
 
 
-class _ConsoleProgress:
-    """One line per stage on an interactive stderr; notes go to stdout with the summary."""
-
-    def __init__(self) -> None:
-        self.interactive = sys.stderr.isatty() and not _state["quiet"]
-
-    def stage(self, name: str, total: int | None = None) -> None:
-        if self.interactive:
-            typer.echo(f"{name}{f' ({total})' if total else ''}...", err=True)
-
-    def advance(self, steps: int = 1) -> None:
-        pass
-
-    def note(self, message: str) -> None:
-        _echo(message)
-
-
-InputsArg = Annotated[list[str], typer.Argument(help="News files, folders, feed or page URLs.", show_default=False)]
+InputsArg = Annotated[Optional[list[str]], typer.Argument(
+    help="News files, folders, feed or page URLs (default: the [[sources]] of briefing.toml).", show_default=False)]
 FormatOpt = Annotated[Optional[str], typer.Option("--format", help="Input format (default: detect). "
                                                   "One of: page, markdown, json, jsonl, feed, html.")]
 
@@ -99,13 +110,13 @@ def _settings(**values) -> Settings:
         values["date"] = parse_date(values["date"])
     if values.get("out_dir") is not None:
         values["out_dir"] = Path(values["out_dir"])
-    return Settings().with_overrides(**values)
+    return _base_settings().with_overrides(**values)
 
 
 @app.command()
 @handles_errors
 def build(
-    inputs: InputsArg,
+    inputs: InputsArg = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (feed, episodes).")] = None,
     engine: Annotated[Optional[str], typer.Option("--engine", help="auto, edge (online) or kokoro (offline).")] = None,
     voice: Annotated[Optional[str], typer.Option("--voice", help="Anchor voice for the show language.")] = None,
@@ -114,25 +125,41 @@ def build(
     item_seconds: Annotated[Optional[float], typer.Option("--item-seconds", help="Speaking time per story.")] = None,
     max_items: Annotated[Optional[int], typer.Option("--max-items", help="Read at most this many stories.")] = None,
     keep: Annotated[Optional[int], typer.Option("--keep", help="Episodes kept in the feed.")] = None,
+    skip_failed: Annotated[Optional[bool], typer.Option("--skip-failed", help="Drop a story no voice can "
+                                                        "read instead of failing the build.")] = None,
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", help="Online voice requests at once.")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache", help="Folder of cached clips "
+                                                      "(default: OUT/.cache).")] = None,
     input_format: FormatOpt = None,
     bitrate: Annotated[Optional[int], typer.Option("--bitrate", help="MP3 bit rate in kbit/s (default 96).")] = None,
     music_bed: Annotated[Optional[Path], typer.Option("--music-bed", help="Music to play under the opening, "
                                                       "ducked under the voice (your own file).")] = None,
 ) -> None:
-    """Build today's bulletin from INPUTS and publish it to the feed."""
+    """Build today's bulletin from INPUTS (or the configured sources) and publish it to the feed."""
+    from .console import RichProgress
     from .pipeline import build as run_build
 
     settings = _settings(out_dir=out, engine=engine, voice=voice, date=date, base_url=base_url,
                          item_seconds=item_seconds, max_items=max_items, keep=keep, input_format=input_format,
+                         skip_failed=skip_failed, concurrency=concurrency, cache_dir=cache_dir,
                          bitrate_kbps=bitrate, music_bed=music_bed)
-    result = run_build(inputs, Context(settings, _ConsoleProgress()))
+    notes: list[str] = []
+    with RichProgress(enabled=not _state["quiet"], notes=notes) as progress:
+        result = run_build(list(inputs or settings.sources), Context(settings, progress))
+    for note in notes:
+        _echo(note)
     episode = result.episode
     minutes, seconds = divmod(int(round(episode.duration)), 60)
     _echo(f"episode: {settings.out_dir / 'episodes' / episode.media}")
-    _echo(f"duration: {minutes}:{seconds:02d} ({episode.duration:.1f} s), {result.items} items")
+    _echo(f"duration: {minutes}:{seconds:02d} ({episode.duration:.1f} s), {_count(result.items, 'item')}")
     _echo(f"engine: {result.engine}" + (f" (fell back to offline for: {', '.join(result.fallbacks)})"
                                         if result.fallbacks else ""))
+    _echo(f"speech: {result.synthesized_items} of {_count(result.items, 'story')} synthesized"
+          + (", the rest from the cache" if result.synthesized_items < result.items else ""))
     _echo(f"feed: {settings.out_dir / 'feed.xml'}")
+    took_minutes, took_seconds = divmod(int(round(result.seconds)), 60)
+    _echo(f"done: episode {episode.date} ({minutes}:{seconds:02d}), {_count(result.items, 'item')}, "
+          f"{_count(len(result.fallbacks), 'fallback')}, engine {result.engine}, {took_minutes}m{took_seconds:02d}s")
 
 
 @app.command()
@@ -193,17 +220,59 @@ def voices(
 @app.command()
 @handles_errors
 def serve(
-    out: Annotated[Path, typer.Option("--out", help="Output folder to serve.")] = Settings().out_dir,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder to serve (default: the "
+                                                "configured one, else output).")] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every network).")] = SERVE_HOST,
     port: Annotated[int, typer.Option("--port", help="Port (0 picks a free one).")] = SERVE_PORT,
 ) -> None:
     """Serve the output folder (feed, episodes, show page) to podcast apps and browsers."""
     from .publish.server import serve as run_server
 
+    folder = _settings(out_dir=out).out_dir
     if not _state["quiet"]:
         logging.getLogger("briefing.server").setLevel(logging.INFO)  # one line per request
-    run_server(out, host, port, on_ready=lambda url: _echo(f"serving {out} at {url} (feed: {url}feed.xml); "
-                                                           "Ctrl-C stops"))
+    run_server(folder, host, port, on_ready=lambda url: _echo(f"serving {folder} at {url} (feed: {url}feed.xml); "
+                                                              "Ctrl-C stops"))
+
+
+@app.command()
+@handles_errors
+def init(
+    source: Annotated[Optional[list[str]], typer.Option("--source", help="A news file, folder, feed or page "
+                                                         "URL to read every day (repeatable).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing briefing.toml.")] = False,
+) -> None:
+    """Write a commented briefing.toml in the current folder."""
+    from .config import write_template
+
+    path = write_template(Path.cwd(), list(source or []), force)
+    _echo(f"wrote {path}; edit it, check it with `briefing doctor`, then run `briefing build`")
+
+
+@app.command()
+@handles_errors
+def doctor(
+    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder to check.")] = None,
+) -> None:
+    """Check what a build needs: ffmpeg, the offline and online voices, the output folder, the config."""
+    from .doctor import run_checks
+
+    config_error = None
+    try:
+        settings = _settings(out_dir=out)
+    except BriefingError as exc:
+        config_error, settings = str(exc), Settings().with_overrides(out_dir=out)
+    checks = run_checks(settings, _state["config"], config_error)
+    for check in checks:
+        mark = "ok  " if check.ok else ("FAIL" if check.needed else "warn")
+        typer.echo(f"{mark} {check.name}: {check.detail}")
+    if any(not c.ok and c.needed for c in checks):
+        raise typer.Exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {noun if n == 1 else plural}"
 
 
 def _quiet_progress():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -39,3 +41,15 @@ class LogProgress:
 class Context:
     settings: Settings
     progress: Progress = field(default_factory=LogProgress)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage and per timed step
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # CPU time of the process, same keys
+
+    @contextmanager
+    def timed(self, name: str):
+        """Record wall-clock and CPU time of a step (for `briefing build` summaries and bench/run.py)."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - wall
+            self.cpu_seconds[name] = self.cpu_seconds.get(name, 0.0) + time.process_time() - cpu

@@ -16,6 +16,14 @@ import numpy as np
 Lang = Literal["zh", "en"]
 
 
+@dataclass(frozen=True)
+class Source:
+    """An input as configured: a file, folder or URL, with an optional cap on its stories."""
+
+    location: str
+    max_items: int | None = None
+
+
 @dataclass
 class Article:
     """One news story as read from an input, clean of page furniture."""
@@ -119,6 +127,7 @@ class Speech:
     engine: str  # the engine asked for, after `auto` was resolved
     fallbacks: list[str] = field(default_factory=list)  # titles of items voiced offline instead
     synthesized: int = 0  # segments synthesized in this run (the rest came from the cache)
+    synthesized_items: int = 0  # stories with at least one segment synthesized in this run
 
 
 @dataclass
@@ -147,6 +156,7 @@ class Bulletin:
     engine: str
     fallbacks: list[str]
     synthesized: int
+    synthesized_items: int = 0
 
 
 @dataclass

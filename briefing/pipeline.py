@@ -6,6 +6,7 @@ sources -> articles -> items -> script -> speech -> bulletin -> episode.
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -16,6 +17,7 @@ from .ingest import read_articles
 from .leads import write_leads
 from .models import Episode
 from .publish import publish
+from .publish.lock import build_lock
 from .script import write_script
 from .speech import speak
 
@@ -43,22 +45,26 @@ class BuildResult:
     items: int
     fallbacks: list[str]
     synthesized: int
+    synthesized_items: int
     seconds: float
     timings: dict[str, float]
+    cpu_seconds: dict[str, float]
 
 
 def build(sources: list[str], ctx: Context) -> BuildResult:
     """Run every stage on `sources`; return the published episode and what the build did."""
     started = time.perf_counter()
-    timings: dict[str, float] = {}
     data: Any = sources
     produced: dict[str, Any] = {}
-    for stage in STAGES:
-        t0 = time.perf_counter()
-        data = stage.run(data, ctx)
-        timings[stage.name] = time.perf_counter() - t0
-        produced[stage.name] = data
+    with build_lock(ctx.settings.out_dir, ctx.settings.lock_wait):
+        shutil.rmtree(ctx.settings.out_dir / ".staging", ignore_errors=True)  # left by a build that died
+        for stage in STAGES:
+            with ctx.timed(stage.name):
+                data = stage.run(data, ctx)
+            produced[stage.name] = data
     bulletin = produced["assemble"]
     return BuildResult(episode=data, engine=bulletin.engine, items=len(bulletin.script.items),
                        fallbacks=bulletin.fallbacks, synthesized=bulletin.synthesized,
-                       seconds=time.perf_counter() - started, timings=timings)
+                       synthesized_items=bulletin.synthesized_items,
+                       seconds=time.perf_counter() - started, timings=dict(ctx.timings),
+                       cpu_seconds=dict(ctx.cpu_seconds))

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .errors import ConfigError
+from .models import Source
 
 ENGINES = ("auto", "edge", "kokoro")
 LANGS = ("zh", "en")
@@ -54,6 +55,11 @@ class Settings:
     skip_failed: bool = False
     input_format: str | None = None  # None: detect from content
     music_bed: Path | None = None  # music under the opening (any file ffmpeg reads), ducked under the voice
+    voices: tuple[tuple[str, str, str], ...] = ()  # (lang, engine, voice) overriding voices/presets.toml
+    sources: tuple[Source, ...] = ()  # what `briefing build` reads when given no inputs
+    edge_timeout: float = 30.0  # seconds one online-voice request may take before it is retried
+    edge_retries: int = 3  # retries per request (with backoff and jitter) before the offline fallback
+    lock_wait: float = 0.0  # seconds a build waits for another build of the same output folder
 
     def __post_init__(self) -> None:
         _check(self.engine in ENGINES, f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
@@ -69,6 +75,9 @@ class Settings:
         _check(self.keep is None or self.keep >= 1, f"keep must be 1 or more, not {self.keep}")
         _check(self.max_items is None or self.max_items >= 1,
                f"max items must be 1 or more, not {self.max_items}")
+        _check(1 <= self.edge_timeout <= 600, f"edge timeout must be 1-600 seconds, not {self.edge_timeout}")
+        _check(0 <= self.edge_retries <= 10, f"edge retries must be 0-10, not {self.edge_retries}")
+        _check(self.lock_wait >= 0, f"lock wait must be 0 or more seconds, not {self.lock_wait}")
         _check(1 <= self.concurrency <= 32, f"concurrency must be between 1 and 32, not {self.concurrency}")
         _check(bool(re.fullmatch(r"[+-]\d+%", self.rate)),
                f"rate must look like +10% or -5%, not {self.rate!r}")

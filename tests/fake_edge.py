@@ -52,7 +52,9 @@ class FakeEdge:
     default: str = "audio"
     delay: float = 0.0  # seconds before answering each request
     stall_seconds: float = 3600.0
+    by_text: dict[str, str] = field(default_factory=dict)  # text fragment -> behaviour, after the text is read
     requests: list[str] = field(default_factory=list)  # the text of every request received
+    connections: int = 0  # WebSocket handshakes attempted, refused ones included
     url: str = ""
 
     def __post_init__(self) -> None:
@@ -65,6 +67,7 @@ class FakeEdge:
             return self.plan.pop(0) if self.plan else self.default
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        self.connections += 1
         behaviour = self._next_behaviour()
         if behaviour in ("403", "503"):
             return web.Response(status=int(behaviour), text="refused by the fake service")
@@ -76,6 +79,7 @@ class FakeEdge:
                 text = _ssml_text(message.data)
                 break
         self.requests.append(text)
+        behaviour = next((b for fragment, b in self.by_text.items() if fragment in text), behaviour)
         if self.delay:
             await asyncio.sleep(self.delay)
         if behaviour == "stall":
@@ -137,7 +141,7 @@ class FakeEdgeServer:
         self._thread.start()
 
         async def start() -> int:
-            self._runner = web.AppRunner(app, handle_signals=False)
+            self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.5)
             await self._runner.setup()
             site = web.TCPSite(self._runner, "127.0.0.1", 0)
             await site.start()

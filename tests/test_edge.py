@@ -21,9 +21,9 @@ def test_edge_audio_ends_up_in_the_bulletin(tmp_path, fake_edge):
     result = run_cli("build", _small_input(tmp_path), "--engine", "edge", "--out", out, "--date", "2025-03-01")
     assert result.exit_code == 0, result.output
     assert "engine: edge" in result.stdout
-    # every segment (opening, headline, lead, closing) was one request to the fake service
-    assert len(fake_edge.requests) == 4
-    assert "第一句话。\n第二句话。" in fake_edge.requests
+    # one request for the opening and closing, one for the story (headline and lead)
+    assert len(fake_edge.requests) == 2
+    assert "测试新闻。\n第一句话。\n第二句话。" in fake_edge.requests
     (mp3,) = (out / "episodes").glob("*.mp3")
     samples = decode(mp3)
     assert tone_strength(samples, 44100, TONE_HZ) > 0.3  # the fake's tone is what is heard

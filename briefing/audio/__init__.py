@@ -40,7 +40,8 @@ def assemble(speech: Speech, ctx: Context) -> Bulletin:
     staging.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(layout.mix.tobytes()).hexdigest()[:8]
     mp3 = staging / f"{settings.date.isoformat()}-{digest}.mp3"
-    mastered, measured = master_to_mp3(layout.mix, layout.rate, mp3, settings.bitrate_kbps)
+    with ctx.timed("mastering"):  # loudness, limiting, encoding and the check of the encoded file
+        mastered, measured = master_to_mp3(layout.mix, layout.rate, mp3, settings.bitrate_kbps)
     log.info("bulletin: %.1f LUFS, %.1f dBTP, %.1f s", measured.lufs, measured.true_peak, layout.duration)
     script = speech.script
     headlines = [item.title for item in script.items]
@@ -49,4 +50,5 @@ def assemble(speech: Speech, ctx: Context) -> Bulletin:
                chapters=layout.chapters, cover=embedded_cover(cover_file(settings)))
     write_sidecars(mp3, layout.chapters, layout.cues)
     return Bulletin(script=script, audio=mp3, duration=mastered.size / layout.rate, chapters=layout.chapters,
-                    cues=layout.cues, engine=speech.engine, fallbacks=speech.fallbacks, synthesized=speech.synthesized)
+                    cues=layout.cues, engine=speech.engine, fallbacks=speech.fallbacks, synthesized=speech.synthesized,
+                    synthesized_items=speech.synthesized_items)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import InputError, unknown_name
-from ..models import Article
+from ..models import Article, Source
 from ..context import Context
 from . import feed, html, markdown, page, structured
 from .dedupe import drop_duplicates
@@ -65,16 +65,19 @@ def read_document(source: str, format_name: str | None = None) -> list[Article]:
     return articles
 
 
-def read_articles(sources: list[str], ctx: Context) -> list[Article]:
+def read_articles(sources: list[str | Source], ctx: Context) -> list[Article]:
     """The read stage: every input, in order, without duplicate stories."""
     settings = ctx.settings
     if not sources:
-        raise InputError("no input given; name a news file, folder of files, feed or page URL")
-    sources = expand_folders(sources)
+        raise InputError("no input given; name a news file, folder of files, feed or page URL, "
+                         "or add [[sources]] to briefing.toml")
+    sources = [s if isinstance(s, Source) else Source(s) for s in sources]
     ctx.progress.stage("reading", total=len(sources))
     articles: list[Article] = []
     for source in sources:
-        articles.extend(read_document(source, settings.input_format))
+        found = [a for location in expand_folders([source.location])
+                 for a in read_document(location, settings.input_format)]
+        articles.extend(found[: source.max_items] if source.max_items else found)
         ctx.progress.advance()
     articles = drop_duplicates(articles)
     if settings.max_items is not None:

@@ -41,15 +41,16 @@ class _Boundary:
 class EdgeEngine:
     name = "edge"
 
-    def __init__(self, connect_timeout: float = 10, receive_timeout: float = 30, retries: int = 3,
-                 max_workers: int = 4) -> None:
+    def __init__(self, receive_timeout: float = 30, retries: int = 3, max_workers: int = 4,
+                 backoff: float = 0.5) -> None:
         import edge_tts
 
         self._edge_tts = edge_tts
-        self.connect_timeout = connect_timeout
-        self.receive_timeout = receive_timeout
+        self.connect_timeout = min(10.0, receive_timeout)
+        self.receive_timeout = receive_timeout  # the whole request, connection included
         self.retries = retries
         self.max_workers = max_workers
+        self.backoff = backoff
         url = os.environ.get(URL_ENV)
         if url:
             import edge_tts.communicate
@@ -98,12 +99,12 @@ class EdgeEngine:
         for attempt in range(self.retries + 1):
             try:
                 return await asyncio.wait_for(self._request(text, voice, rate, self.connect_timeout),
-                                              self.connect_timeout + self.receive_timeout)
+                                              self.receive_timeout)
             except errors as exc:
                 if attempt == self.retries:
                     raise VoiceError(f"the online voice failed {attempt + 1} times ({type(exc).__name__}: "
                                      f"{str(exc)[:80]})") from exc
-                delay = min(8.0, 0.5 * 2 ** attempt) * (0.5 + random.random())
+                delay = min(8.0, self.backoff * 2 ** attempt) * (0.5 + random.random())  # jitter spreads retries
                 log.info("edge-tts %s; retrying in %.1f s", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
@@ -117,7 +118,7 @@ class EdgeEngine:
         # A Communicate object streams once: every attempt makes a new one.
         communicate = self._edge_tts.Communicate(text, voice, rate=rate, boundary="SentenceBoundary",
                                                  connect_timeout=int(max(1, connect_timeout)),
-                                                 receive_timeout=int(self.receive_timeout))
+                                                 receive_timeout=int(max(1, self.receive_timeout)))
         audio = bytearray()
         boundaries: list[_Boundary] = []
         async for chunk in communicate.stream():

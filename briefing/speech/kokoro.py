@@ -43,7 +43,7 @@ def usable_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _load_runtime() -> SimpleNamespace:
+def load_runtime() -> SimpleNamespace:
     """The ONNX session and vocabulary, created once per process."""
     global _runtime
     with _lock:
@@ -126,7 +126,7 @@ class KokoroEngine:
     def synthesize(self, sentences: list[str], voice: str, lang: Lang, rate: str) -> Clip:
         pack = self.pack(voice)
         speed = 1.0 + int(rate.rstrip("%")) / 100.0
-        runtime = _load_runtime()
+        runtime = load_runtime()
         british = voice_lang(voice) == "en-GB"
         audio = [self._speak(sentence, pack, lang, british, speed, runtime) for sentence in sentences]
         return Clip(sentences=audio, rate=SAMPLE_RATE, engine=self.name, voice=voice)

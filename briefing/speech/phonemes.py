@@ -90,6 +90,8 @@ class Phonemizer:
 
 
 def tokens(phonemes: str, vocab: dict[str, int]) -> list[int]:
+    if not any(c.isalpha() for c in phonemes):
+        return []  # nothing to say (only punctuation, emoji or symbols): no audio rather than noise
     return [vocab[c] for c in phonemes if c in vocab]
 
 

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Benchmark briefing: where time and memory go, side by side with the naive pipeline.
+
+    .venv/bin/python bench/run.py            # 5, 20 and 60 items
+    .venv/bin/python bench/run.py --quick    # 3, 6 and 12 shorter items (under 10 minutes)
+
+Articles are generated from the project's own samples (sentences of data/ recombined).
+Every build runs in its own process so that its peak RSS is its own. In the same
+invocation, on the same items, a naive reference pipeline runs: synthesis one item after
+another, pydub `a + b` concatenation in a loop, one export. The online voice is a local
+fake edge-tts service that answers each request after --delay seconds.
+
+The last line is: bench: warm_speedup=X concurrency_speedup=Y overhead_pct=Z rss_growth_ratio=W
+  warm_speedup        cold build time / rebuild time with unchanged input (middle size)
+  concurrency_speedup naive sequential / project time, both with the fake online voice (middle size)
+  overhead_pct        time of all non-synthesis stages, % of the audio duration (largest size)
+  rss_growth_ratio    peak RSS of the largest build / peak RSS of the middle build
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+SYNTHESIS_STAGES = ("speak",)
+
+
+# --------------------------------------------------------------------------- articles
+
+def make_articles(count: int, sentences_per_article: int, seed: int = 7) -> list[dict]:
+    """Articles made of sentences recombined from the sample page (deterministic)."""
+    from briefing.ingest import read_document
+    from briefing.leads.sentences import split_sentences
+
+    pool = [s for article in read_document(str(ROOT / "data" / "xinhua-2025-02-15.txt"))
+            for paragraph in article.paragraphs for s in split_sentences(paragraph, "zh")
+            if 12 <= len(s) <= 90]
+    rng = random.Random(seed)
+    articles = []
+    for number in range(count):
+        body = rng.sample(pool, sentences_per_article)
+        title = body[0].split("，")[0].split(",")[0][:18].rstrip("。！？")
+        articles.append({"id": f"bench-{number:03d}", "title": f"{title}（{number + 1}）", "body": "".join(body)})
+    return articles
+
+
+# --------------------------------------------------------------------------- workers
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker_build(args) -> dict:
+    """One project build (cold or warm, depending on the cache folder's state)."""
+    from briefing import Context, Settings
+    from briefing.pipeline import build
+
+    if args.edge_url:
+        os.environ["BRIEFING_EDGE_WSS_URL"] = args.edge_url
+    settings = Settings().with_overrides(out_dir=Path(args.out), cache_dir=Path(args.cache), engine=args.engine,
+                                         item_seconds=args.item_seconds, concurrency=args.concurrency)
+    started = time.perf_counter()
+    result = build([args.news], Context(settings))
+    total = time.perf_counter() - started
+    return {"total": total, "timings": result.timings, "cpu": result.cpu_seconds, "audio": result.episode.duration,
+            "items": result.items, "synthesized": result.synthesized, "rss_mb": peak_rss_mb()}
+
+
+def worker_naive(args) -> dict:
+    """What a user would write: speak each item in turn, `bulletin = bulletin + clip`, export once."""
+    import io
+    import warnings
+
+    import numpy as np
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pydub import AudioSegment
+    import imageio_ffmpeg
+
+    from briefing import Context, Settings
+    from briefing.ingest import read_articles
+    from briefing.leads import write_leads
+
+    AudioSegment.converter = imageio_ffmpeg.get_ffmpeg_exe()
+    settings = Settings().with_overrides(item_seconds=args.item_seconds)
+    started = time.perf_counter()
+    ctx = Context(settings)
+    items = write_leads(read_articles([args.news], ctx), ctx)
+    bulletin = AudioSegment.silent(duration=500, frame_rate=24000)
+    if args.engine == "edge":
+        import asyncio
+
+        import edge_tts
+        import edge_tts.communicate
+
+        edge_tts.communicate.WSS_URL = args.edge_url
+        for item in items:
+            async def speak(text: str) -> bytes:
+                audio = bytearray()
+                async for chunk in edge_tts.Communicate(text, "zh-CN-YunyangNeural").stream():
+                    if chunk["type"] == "audio":
+                        audio.extend(chunk["data"])
+                return bytes(audio)
+
+            mp3 = asyncio.run(speak(f"{item.title}。{item.lead}"))
+            bulletin = bulletin + AudioSegment.from_file(io.BytesIO(mp3), format="mp3", codec="mp3")
+            bulletin = bulletin + AudioSegment.silent(duration=700, frame_rate=24000)
+    else:
+        from briefing.speech.kokoro import KokoroEngine
+
+        engine = KokoroEngine()
+        for item in items:
+            clip = engine.synthesize([f"{item.title}。{item.lead}"], "zm_yunxi", "zh", "+0%")
+            pcm = (np.clip(np.concatenate(clip.sentences), -1, 1) * 32767).astype("<i2")
+            bulletin = bulletin + AudioSegment(pcm.tobytes(), sample_width=2, frame_rate=clip.rate, channels=1)
+            bulletin = bulletin + AudioSegment.silent(duration=700, frame_rate=clip.rate)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    bulletin.export(str(out / "naive.mp3"), format="mp3", bitrate="96k", parameters=["-ar", "44100"])
+    return {"total": time.perf_counter() - started, "audio": len(bulletin) / 1000, "items": len(items),
+            "rss_mb": peak_rss_mb()}
+
+
+def run_worker(kind: str, **options) -> dict:
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind]
+    for key, value in options.items():
+        if value is not None:
+            command += [f"--{key.replace('_', '-')}", str(value)]
+    proc = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        sys.exit(f"bench worker {kind} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------- orchestration
+
+def stage_table(runs: list[tuple[str, dict]]) -> str:
+    stages = ["read", "leads", "script", "speak", "assemble", "mastering", "encoding", "publish"]
+    header = f"{'run':<26}{'items':>6}{'audio s':>9}" + "".join(f"{s:>10}" for s in stages) + f"{'total':>9}{'RSS MB':>8}"
+    lines = [header, "-" * len(header)]
+    for name, r in runs:
+        timings = r.get("timings", {})
+        cells = "".join(f"{timings[s]:>10.2f}" if s in timings else f"{'-':>10}" for s in stages)
+        lines.append(f"{name:<26}{r['items']:>6}{r['audio']:>9.1f}{cells}{r['total']:>9.2f}{r['rss_mb']:>8.0f}")
+    return "\n".join(lines)
+
+
+def non_synthesis_seconds(run: dict) -> float:
+    return sum(v for k, v in run["timings"].items() if k in ("read", "leads", "script", "assemble", "publish"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, under 10 minutes on 2 cores")
+    parser.add_argument("--delay", type=float, default=1.0, help="seconds the fake online voice waits per request")
+    parser.add_argument("--worker", choices=["build", "naive"], help=argparse.SUPPRESS)
+    for option in ("--news", "--out", "--cache", "--engine", "--edge-url"):
+        parser.add_argument(option, help=argparse.SUPPRESS)
+    parser.add_argument("--item-seconds", type=float, default=30.0, help=argparse.SUPPRESS)
+    parser.add_argument("--concurrency", type=int, default=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker_build(args) if args.worker == "build" else worker_naive(args)))
+        return
+
+    from fake_edge import FakeEdge, FakeEdgeServer
+
+    small, middle, large = (3, 6, 12) if args.quick else (5, 20, 60)
+    sentences, item_seconds = (3, 12.0) if args.quick else (6, 30.0)
+    work = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
+    print(f"bench: sizes {small}/{middle}/{large} items, work folder {work}", flush=True)
+    runs: list[tuple[str, dict]] = []
+    results: dict[str, dict] = {}
+
+    def news(count: int) -> str:
+        path = work / f"news-{count}.json"
+        path.write_text(json.dumps(make_articles(count, sentences), ensure_ascii=False), encoding="utf-8")
+        return str(path)
+
+    for count in (small, middle, large):
+        name = f"project kokoro {count} cold"
+        results[name] = run_worker("build", news=news(count), out=work / f"out-{count}", cache=work / f"cache-{count}",
+                                   engine="kokoro", item_seconds=item_seconds)
+        runs.append((name, results[name]))
+        print(stage_table(runs[-1:]).splitlines()[-1], flush=True)
+    name = f"project kokoro {middle} warm"
+    results[name] = run_worker("build", news=news(middle), out=work / f"out-{middle}", cache=work / f"cache-{middle}",
+                               engine="kokoro", item_seconds=item_seconds)
+    runs.append((name, results[name]))
+    for count in (small, middle):
+        name = f"naive kokoro {count}"
+        results[name] = run_worker("naive", news=news(count), out=work / f"naive-{count}", engine="kokoro",
+                                   item_seconds=item_seconds)
+        runs.append((name, results[name]))
+    with FakeEdgeServer(FakeEdge(delay=args.delay)) as fake:
+        name = f"project edge {middle}"
+        results[name] = run_worker("build", news=news(middle), out=work / "edge-out", cache=work / "edge-cache",
+                                   engine="edge", edge_url=fake.url, item_seconds=item_seconds)
+        runs.append((name, results[name]))
+        name = f"naive edge {middle}"
+        results[name] = run_worker("naive", news=news(middle), out=work / "naive-edge", engine="edge",
+                                   edge_url=fake.url, item_seconds=item_seconds)
+        runs.append((name, results[name]))
+
+    print()
+    print(stage_table(runs))
+    cold, warm = results[f"project kokoro {middle} cold"], results[f"project kokoro {middle} warm"]
+    biggest = results[f"project kokoro {large} cold"]
+    speak = biggest["timings"]["speak"]
+    cores = biggest["cpu"]["speak"] / speak if speak else 0
+    warm_speedup = cold["total"] / warm["total"]
+    concurrency_speedup = results[f"naive edge {middle}"]["total"] / results[f"project edge {middle}"]["total"]
+    overhead_pct = 100 * non_synthesis_seconds(biggest) / biggest["audio"]
+    rss_growth = biggest["rss_mb"] / cold["rss_mb"]
+    print()
+    print(f"offline synthesis: {speak:.1f} s for {biggest['audio']:.0f} s of audio "
+          f"(real-time factor {speak / biggest['audio']:.2f}), {cores:.2f} cores busy on average")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {sys.platform}")
+    print(f"bench: warm_speedup={warm_speedup:.1f} concurrency_speedup={concurrency_speedup:.1f} "
+          f"overhead_pct={overhead_pct:.2f} rss_growth_ratio={rss_growth:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""briefing.toml: the show's configuration, validated once into Settings.
+
+Every key is checked against the typed fields of Settings and Show; an unknown key, a
+value of the wrong type or a bad URL stops with a message naming the key and the fix.
+Relative paths are taken relative to the folder of the configuration file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+import types
+import typing
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from .errors import ConfigError
+from .models import Source
+from .settings import Settings, Show
+
+CONFIG_NAME = "briefing.toml"
+
+# TOML table -> (dataclass, {toml key: field name}); keys equal field names unless mapped.
+_SHOW_KEYS = {f.name: f.name for f in fields(Show)}
+_BUILD_KEYS = {
+    "engine": "engine", "rate": "rate", "item_seconds": "item_seconds", "max_items": "max_items",
+    "bitrate_kbps": "bitrate_kbps", "keep": "keep", "concurrency": "concurrency",
+    "probe_timeout": "probe_timeout", "skip_failed": "skip_failed", "edge_timeout": "edge_timeout",
+    "edge_retries": "edge_retries", "lock_wait": "lock_wait",
+}
+_PUBLISH_KEYS = {"base_url": "base_url", "out_dir": "out_dir", "cache_dir": "cache_dir"}
+_SOURCE_KEYS = {"path", "url", "max_items"}
+_TABLES = ("show", "build", "publish", "voices", "sources")
+
+
+def find_config(explicit: Path | None) -> Path | None:
+    """The --config file, else ./briefing.toml when present."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: no such configuration file; create one with `briefing init`")
+        return explicit
+    default = Path(CONFIG_NAME)
+    return default if default.is_file() else None
+
+
+def load_config(path: Path) -> Settings:
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix the line it names") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc})") from None
+    return settings_from_mapping(data, base=path.parent, origin=str(path))
+
+
+def settings_from_mapping(data: dict[str, Any], base: Path = Path("."), origin: str = CONFIG_NAME) -> Settings:
+    _no_unknown(data, _TABLES, origin, "top-level table")
+    show_values = _table(data.get("show", {}), _SHOW_KEYS, Show, base, f"{origin} [show]")
+    build_values = _table(data.get("build", {}), _BUILD_KEYS, Settings, base, f"{origin} [build]")
+    publish_values = _table(data.get("publish", {}), _PUBLISH_KEYS, Settings, base, f"{origin} [publish]")
+    voices = _voices(data.get("voices", {}), f"{origin} [voices]")
+    sources = _sources(data.get("sources", []), base, f"{origin} [[sources]]")
+    publish_values.setdefault("out_dir", base / Settings.out_dir)  # output lives beside the config
+    try:
+        return Settings(show=Show(**show_values), voices=voices, sources=sources, **build_values, **publish_values)
+    except ConfigError as exc:
+        raise ConfigError(f"{origin}: {exc}") from None
+
+
+def _no_unknown(table: dict, known, where: str, what: str = "key") -> None:
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{where}: unknown {what} {key!r}; valid: {', '.join(sorted(known))}")
+
+
+def _table(table: Any, keys: dict[str, str], cls: type, base: Path, where: str) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table of key = value lines")
+    _no_unknown(table, keys, where)
+    hints = typing.get_type_hints(cls)
+    return {keys[k]: _coerce(v, hints[keys[k]], base, f"{where} {k}") for k, v in table.items()}
+
+
+def _coerce(value: Any, hint: Any, base: Path, where: str) -> Any:
+    """Check `value` against the field's type; turn strings into Paths and dates where typed so."""
+    allowed = typing.get_args(hint) if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union \
+        else (hint,)
+    target = next(t for t in allowed if t is not type(None))
+    if target is Path:
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where}: must be a path in quotes, not {value!r}")
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else base / path
+    if target is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: must be true or false, not {value!r}")
+        return value
+    if target is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if target is dt.date and isinstance(value, dt.date):
+        return value
+    if not isinstance(value, target) or isinstance(value, bool) and target is not bool:
+        raise ConfigError(f"{where}: must be {_type_name(target)}, not {value!r}")
+    return value
+
+
+def _type_name(t: type) -> str:
+    return {str: "text in quotes", int: "a whole number", float: "a number"}.get(t, t.__name__)
+
+
+def _voices(table: Any, where: str) -> tuple[tuple[str, str, str], ...]:
+    """[voices] zh.kokoro = "zm_yunxi" -> (("zh", "kokoro", "zm_yunxi"),)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table like  zh.kokoro = \"zm_yunxi\"")
+    out = []
+    for lang, engines in table.items():
+        if lang not in ("zh", "en") or not isinstance(engines, dict):
+            raise ConfigError(f"{where}: unknown language {lang!r}; use zh.ENGINE = \"VOICE\" or en.ENGINE = \"VOICE\"")
+        for engine, voice in engines.items():
+            if engine not in ("edge", "kokoro"):
+                raise ConfigError(f"{where} {lang}.{engine}: unknown engine; valid: edge, kokoro")
+            if not isinstance(voice, str):
+                raise ConfigError(f"{where} {lang}.{engine}: must be a voice name in quotes")
+            out.append((lang, engine, voice))
+    return tuple(out)
+
+
+def _sources(entries: Any, base: Path, where: str) -> tuple[Source, ...]:
+    if not isinstance(entries, list):
+        raise ConfigError(f"{where}: write each source as a [[sources]] table with path = or url =")
+    out = []
+    for number, entry in enumerate(entries, 1):
+        here = f"{where} #{number}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{here}: must be a table with path = \"...\" or url = \"...\"")
+        _no_unknown(entry, _SOURCE_KEYS, here)
+        if ("path" in entry) == ("url" in entry):
+            raise ConfigError(f"{here}: give exactly one of path = \"...\" or url = \"...\"")
+        max_items = entry.get("max_items")
+        if max_items is not None and (not isinstance(max_items, int) or isinstance(max_items, bool) or max_items < 1):
+            raise ConfigError(f"{here} max_items: must be a whole number of 1 or more, not {max_items!r}")
+        if "url" in entry:
+            url = entry["url"]
+            parsed = urlparse(url) if isinstance(url, str) else None
+            if parsed is None or parsed.scheme not in ("http", "https") or not parsed.netloc:
+                raise ConfigError(f"{here} url: must be an http(s) URL such as https://example.org/feed.xml, "
+                                  f"not {url!r}")
+            location = url
+        else:
+            location = str(_coerce(entry["path"], Path, base, f"{here} path"))
+        out.append(Source(location, max_items))
+    return tuple(out)
+
+
+TEMPLATE = '''# briefing.toml: your daily news bulletin. Edit, then run `briefing build`.
+# Every key is optional; the values shown are the defaults. Command-line options
+# override what is written here. `briefing doctor` checks this file.
+
+[show]
+title = "每日新闻简报"                 # the podcast's name, also spoken in the opening
+description = "每天几分钟，听懂今天的新闻。"
+author = "briefing"
+owner_name = "briefing"
+owner_email = "briefing@example.org"   # podcast directories send verification mail here
+language = "zh"                        # zh or en: wording of opening/closing, feed language
+category = "News"
+subcategory = "Daily News"
+explicit = false
+# cover = "cover.png"                  # square PNG/JPEG, 1400-3000 px; omit to get a drawn one
+
+[publish]
+base_url = "http://127.0.0.1:8000/"    # where the output folder is served (briefing serve, or your web host)
+out_dir = "output"                     # feed.xml, episodes/, cover
+# cache_dir = "output/.cache"          # synthesized clips, reused by rebuilds
+
+[build]
+engine = "auto"                        # auto (online voice when reachable, else offline), edge, kokoro
+item_seconds = 30.0                    # speaking time per story
+# max_items = 10                       # stories per episode
+bitrate_kbps = 96
+# keep = 30                            # episodes kept in the feed (oldest retired)
+concurrency = 4                        # online voice requests at once
+
+# [voices]                             # override voices/presets.toml
+# zh.kokoro = "zf_xiaoxiao"
+# zh.edge = "zh-CN-XiaoxiaoNeural"
+
+# Where the news comes from: files, folders, feed or page URLs, in this order.
+{sources}'''
+
+
+def render_template(sources: list[str]) -> str:
+    blocks = []
+    for source in sources:
+        key = "url" if source.startswith(("http://", "https://")) else "path"
+        value = source if key == "url" else str(Path(source).expanduser().resolve())
+        blocks.append(f'[[sources]]\n{key} = "{_toml_escape(value)}"\n# max_items = 10\n')
+    if not blocks:
+        blocks.append('# [[sources]]\n# path = "news/today.txt"\n# max_items = 10\n\n'
+                      '# [[sources]]\n# url = "https://example.org/rss.xml"\n')
+    return TEMPLATE.format(sources="\n".join(blocks))
+
+
+def _toml_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def write_template(folder: Path, sources: list[str], force: bool) -> Path:
+    path = folder / CONFIG_NAME
+    if path.exists() and not force:
+        raise ConfigError(f"{path} already exists; edit it, or pass --force to overwrite it")
+    text = render_template(sources)
+    settings_from_mapping(tomllib.loads(text), base=folder, origin=str(path))  # the template must be valid
+    path.write_text(text, encoding="utf-8")
+    return path

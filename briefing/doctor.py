@@ -1,0 +1,85 @@
+"""`briefing doctor`: what this machine has for a build, one check a line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .errors import BriefingError
+from .settings import Settings
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    needed: bool = True  # a failed check that is not needed is a warning only
+
+
+def check_ffmpeg(settings: Settings) -> Check:
+    from .audio.codec import ffmpeg_exe
+
+    exe = ffmpeg_exe()
+    version = subprocess.run([exe, "-hide_banner", "-version"], capture_output=True, text=True, timeout=20)
+    first = (version.stdout.splitlines() or ["?"])[0]
+    return Check("ffmpeg", version.returncode == 0, f"{exe} ({first})")
+
+
+def check_offline_voice(settings: Settings) -> Check:
+    from .speech.kokoro import KokoroEngine, load_runtime
+    from .speech.voices import preset_voice
+
+    runtime = load_runtime()
+    engine = KokoroEngine()
+    voices = []
+    for lang in ("zh", "en"):
+        voice = preset_voice(lang, "kokoro")
+        engine.check_voice(voice)
+        voices.append(voice)
+    clip = engine.synthesize(["你好。"], voices[0], "zh", "+0%")
+    audible = sum(len(a) for a in clip.sentences) > 0
+    return Check("offline voice", audible, f"Kokoro-82M loads from {runtime.model}; voices {', '.join(voices)}")
+
+
+def check_online_voice(settings: Settings) -> Check:
+    from .speech import create_engine
+
+    reachable = create_engine("edge").available(settings.probe_timeout)  # type: ignore[attr-defined]
+    detail = "service answers" if reachable else \
+        f"service did not answer within {settings.probe_timeout:.0f} s; builds use the offline voice"
+    return Check("online voice (edge-tts)", reachable, detail, needed=settings.engine == "edge")
+
+
+def check_output(settings: Settings) -> Check:
+    out = settings.out_dir
+    existing = next(p for p in (out, *out.absolute().parents) if p.exists())
+    try:
+        with tempfile.NamedTemporaryFile(dir=existing, prefix=".doctor-"):
+            pass
+    except OSError as exc:
+        return Check("output folder", False, f"{out} is not writable ({exc.strerror}); choose another --out")
+    free = os.statvfs(existing)
+    state = "writable" if existing == out else f"will be created in {existing}"
+    return Check("output folder", True, f"{out.absolute()} {state}, {free.f_bavail * free.f_frsize / 2**30:.1f} GB free")
+
+
+CHECKS: tuple[Callable[[Settings], Check], ...] = (check_ffmpeg, check_offline_voice, check_online_voice, check_output)
+
+
+def run_checks(settings: Settings, config: Path | None, config_error: str | None = None) -> list[Check]:
+    results = [Check("config", config_error is None,
+                     config_error or (f"{config} is valid" if config else "no briefing.toml here; using defaults"))]
+    for check in CHECKS:
+        name = check.__name__.removeprefix("check_").replace("_", " ")
+        try:
+            results.append(check(settings))
+        except BriefingError as exc:
+            results.append(Check(name, False, str(exc)))
+        except Exception as exc:  # doctor reports, it does not crash
+            results.append(Check(name, False, f"{type(exc).__name__}: {exc}"))
+    return results
