@@ -65,7 +65,7 @@ def main(
         typer.echo(f"briefing {__version__}")
         raise typer.Exit()
     _state.update(debug=debug, quiet=quiet, config=config, settings=None, config_error=None)
-    level = logging.DEBUG if debug else logging.ERROR if quiet else logging.WARNING
+    level = logging.DEBUG if debug else logging.ERROR  # warnings are details: --debug shows them
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)

@@ -169,8 +169,17 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05
 
 
+# Control characters (but tab and newline), bidi overrides/isolates and the replacement
+# character left by undecodable bytes: never news, and a voice would read them as noise.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffd]")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
 def _clean(text: str, source: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text, dropped = _INVISIBLE.subn("", _ANSI.sub("", text))
+    if dropped:
+        log.info("%s: dropped %d control, bidi or undecodable character(s)", source, dropped)
     if not text.strip():
         raise InputError(f"{source}: the file holds only whitespace; give a file with news text")
     return text

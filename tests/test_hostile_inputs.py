@@ -1,0 +1,100 @@
+"""Every file of the hostile-input corpus (tests/corpus/, made by the project) goes through
+`briefing articles` and `briefing build`: either a correct result, or one line on stderr
+and the documented exit code; never a traceback, a hang, or file contents from entities."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CORPUS = Path(__file__).parent / "corpus"
+
+# file -> ("ok", a title that must be read) or ("error", exit code, words of the message)
+EXPECTED = {
+    "empty.txt": ("error", 2, "empty"),
+    "whitespace-only.txt": ("error", 2, "whitespace"),
+    "binary.dat": ("error", 2, "binary"),
+    "gbk-no-declaration.txt": ("ok", "地铁新线开通"),
+    "wrong-declared-charset.html": ("ok", "地铁新线开通"),
+    "invalid-utf8.txt": ("ok", "地铁新线开通"),
+    "malformed.xml": ("error", 2, "found no article"),  # the unclosed item holds no text
+    "external-entity.xml": ("ok", "Leak"),
+    "entity-bomb.xml": ("error", 2, "found no article"),  # once its entities are dropped, nothing is left
+    "scripts-only.html": ("error", 2, "no article"),
+    "truncated.json": ("error", 2, "not valid JSON"),
+    "deeply-nested.json": ("error", 2, "nested deeper"),
+    "no-body.json": ("error", 2, "no body"),
+    "one-paragraph-10k.txt": ("ok", "一段没有标点的长文"),
+    "markup-and-controls.md": ("ok", "Markup & <friends> in the news"),
+}
+LEAKS = ("root:", "/bin/bash", "lollol")
+
+
+def briefing(*args, env=None, timeout=120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "briefing", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, env=env)
+
+
+def assert_clean_failure(proc, code: int, words: str) -> None:
+    assert proc.returncode == code, (proc.returncode, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert words in lines[0]
+
+
+def test_the_corpus_is_complete():
+    assert sorted(p.name for p in CORPUS.iterdir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_articles(name):
+    expected = EXPECTED[name]
+    proc = briefing("articles", CORPUS / name, "--json")
+    if expected[0] == "error":
+        assert_clean_failure(proc, expected[1], expected[2])
+        return
+    assert proc.returncode == 0, proc.stderr
+    articles = json.loads(proc.stdout)
+    assert any(expected[1] in a["title"] for a in articles), [a["title"] for a in articles]
+    for leak in LEAKS:
+        assert leak not in proc.stdout
+    for article in articles:
+        assert article["paragraphs"] and all(p.strip() for p in article["paragraphs"])
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_build(name, tmp_path, fake_edge):
+    expected = EXPECTED[name]
+    env = {**os.environ, "BRIEFING_EDGE_WSS_URL": fake_edge.url}
+    out = tmp_path / "out"
+    proc = briefing("build", CORPUS / name, "--engine", "edge", "--out", out, "--date", "2025-03-01", env=env)
+    if expected[0] == "error":
+        assert_clean_failure(proc, expected[1], expected[2])
+        assert not (out / "feed.xml").exists()
+        return
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "feed.xml").exists() and list((out / "episodes").glob("*.mp3"))
+    spoken = "\n".join(fake_edge.requests)
+    for leak in LEAKS:
+        assert leak not in spoken
+    if name == "markup-and-controls.md":
+        assert "<b>loudly</b>" in spoken  # markup in the news is read as text, not obeyed
+        assert "\x1b" not in spoken and "\u202e" not in spoken  # control and bidi characters are not sent
+
+
+def test_a_file_far_over_the_size_limit(tmp_path):
+    from briefing.ingest.source import MAX_INPUT_BYTES
+
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as f:
+        f.truncate(MAX_INPUT_BYTES * 3)
+    for command in ("articles", "build"):
+        assert_clean_failure(briefing(command, huge, *(["--out", tmp_path / "out"] if command == "build" else [])),
+                             2, "limit")
