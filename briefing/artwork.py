@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 from .errors import ConfigError
+from .files import write_atomic
 from .settings import Settings
 
 MIN_SIZE, MAX_SIZE = 1400, 3000
@@ -72,8 +73,6 @@ def check_cover(path: Path) -> str:
 
 def cover_file(settings: Settings) -> Path:
     """The cover in the output folder (copied from the settings, or drawn once)."""
-    from .publish.files import write_atomic
-
     source = settings.show.cover
     if source is not None:
         mime = check_cover(Path(source))

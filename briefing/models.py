@@ -116,6 +116,7 @@ class Clip:
     rate: int
     engine: str
     voice: str
+    key: str = ""  # what the audio is made from (cache key and slice); "" when unknown
 
 
 @dataclass

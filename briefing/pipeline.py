@@ -20,6 +20,7 @@ from .publish import publish
 from .publish.lock import build_lock
 from .script import write_script
 from .speech import speak
+from .speech.cache import prune as prune_cache
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def build(sources: list[str], ctx: Context) -> BuildResult:
             with ctx.timed(stage.name):
                 data = stage.run(data, ctx)
             produced[stage.name] = data
+        prune_cache(ctx.settings.cache)
     bulletin = produced["assemble"]
     return BuildResult(episode=data, engine=bulletin.engine, items=len(bulletin.script.items),
                        fallbacks=bulletin.fallbacks, synthesized=bulletin.synthesized,

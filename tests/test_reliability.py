@@ -92,6 +92,8 @@ def test_an_unchanged_rebuild_synthesizes_nothing(tmp_path, fake_edge):
     second = run(tmp_path, date=None)
     assert second.synthesized == 0 and second.synthesized_items == 0
     assert len(fake_edge.requests) == requests  # nothing was sent to the service
+    assert "mastering" in first.timings and "mastering" not in second.timings  # the bulletin was recalled
+    assert second.episode.media == first.episode.media  # the very same audio, under the same name
 
 
 def test_a_corrupt_cache_entry_is_detected_and_redone(tmp_path, fake_edge):

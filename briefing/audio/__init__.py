@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from pathlib import Path
 
 from ..artwork import cover_file, embedded_cover
 from ..context import Context
 from ..models import Bulletin, Script, Speech
+from . import memo
 from .layout import RATE, Layout, Pauses, lay_out, prepare_clip
 from .master import TARGET_LUFS, Measurement, master, master_to_mp3
 from .sidecars import write_sidecars
@@ -33,11 +35,27 @@ def episode_title(script: Script) -> str:
 
 
 def assemble(speech: Speech, ctx: Context) -> Bulletin:
+    """Mix, master, encode and tag the bulletin, or recall it when nothing it is made of changed."""
     settings = ctx.settings
     ctx.progress.stage("mastering")
-    layout = lay_out(speech, music_bed=settings.music_bed)
     staging = settings.out_dir / ".staging"
     staging.mkdir(parents=True, exist_ok=True)
+    cover = cover_file(settings)
+    key = memo.bulletin_key(speech, settings, cover)
+    if key is not None:
+        recalled = memo.recall(key, speech, settings, staging)
+        if recalled is not None:
+            log.info("bulletin unchanged: reused the one made before")
+            return recalled
+    bulletin = _assemble(speech, ctx, staging, cover)
+    if key is not None:
+        memo.remember(key, bulletin, settings)
+    return bulletin
+
+
+def _assemble(speech: Speech, ctx: Context, staging: Path, cover: Path) -> Bulletin:
+    settings = ctx.settings
+    layout = lay_out(speech, music_bed=settings.music_bed)
     digest = hashlib.sha256(layout.mix.tobytes()).hexdigest()[:8]
     mp3 = staging / f"{settings.date.isoformat()}-{digest}.mp3"
     with ctx.timed("mastering"):  # loudness, limiting, encoding and the check of the encoded file
@@ -47,7 +65,7 @@ def assemble(speech: Speech, ctx: Context) -> Bulletin:
     headlines = [item.title for item in script.items]
     write_tags(mp3, title=episode_title(script), artist=settings.show.author, album=settings.show.title,
                date=settings.date.isoformat(), summary="；".join(headlines) if script.lang == "zh" else "; ".join(headlines),
-               chapters=layout.chapters, cover=embedded_cover(cover_file(settings)))
+               chapters=layout.chapters, cover=embedded_cover(cover))
     write_sidecars(mp3, layout.chapters, layout.cues)
     return Bulletin(script=script, audio=mp3, duration=mastered.size / layout.rate, chapters=layout.chapters,
                     cues=layout.cues, engine=speech.engine, fallbacks=speech.fallbacks, synthesized=speech.synthesized,

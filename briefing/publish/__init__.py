@@ -24,7 +24,7 @@ from ..errors import PublishError
 from ..models import Bulletin, Episode, Item
 from ..settings import Settings
 from .feed import media_url, render_feed
-from .files import move_atomic, write_atomic
+from ..files import move_atomic, write_atomic
 from .page import render_page
 from .store import load_episodes, merge_episode, save_episodes
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import PublishError
 from ..models import Episode
-from .files import write_atomic
+from ..files import write_atomic
 
 INDEX = "episodes.json"
 

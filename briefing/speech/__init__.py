@@ -114,7 +114,8 @@ class _Speaker:
         clips, start = [], 0
         for segment in segments:
             count = len(segment.sentences)
-            clips.append(Clip(clip.sentences[start:start + count], clip.rate, clip.engine, clip.voice))
+            clips.append(Clip(clip.sentences[start:start + count], clip.rate, clip.engine, clip.voice,
+                              key=f"{key}:{start}:{count}"))
             start += count
             if len(clips[-1].sentences) != count or not any(len(a) for a in clips[-1].sentences):
                 raise VoiceError(f"{engine_name} returned no audio for {segment.text[:40]!r}")

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -22,12 +23,37 @@ from ..models import Clip
 log = logging.getLogger(__name__)
 
 FORMAT = 1  # bump when the entry layout changes
+KEEP_DAYS = 30  # entries unused this long are removed after a build
 
 
 def clip_key(sentences: list[str], engine: str, version: str, voice: str, lang: str, rate: str) -> str:
     identity = json.dumps({"format": FORMAT, "engine": engine, "version": version, "voice": voice, "lang": lang,
                            "rate": rate, "sentences": sentences}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry as used (pruning removes entries unused for a while)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def prune(folder: Path, max_age_days: float = KEEP_DAYS) -> int:
+    """Remove cache files not used for `max_age_days`; return how many were removed."""
+    if not folder.is_dir():
+        return 0
+    limit = time.time() - max_age_days * 86400
+    removed = 0
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 class ClipCache:
@@ -50,6 +76,7 @@ class ClipCache:
             log.warning("cache entry %s is damaged (%s); synthesizing it again", path.name, exc)
             path.unlink(missing_ok=True)
             return None
+        _touch(path)
         return Clip(sentences=sentences, rate=rate, engine=engine, voice=voice)
 
     def put(self, key: str, clip: Clip) -> None:
