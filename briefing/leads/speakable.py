@@ -163,6 +163,8 @@ _EN_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _EN_RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     (re.compile(r"(US\$|HK\$|[$€£¥])\s?(" + _EN_NUM + r")(?:\s?(million|billion|trillion|bn|m|k)\b)?"),
      lambda m: " ".join(filter(None, [_en_number(m[2]), _EN_SCALE.get(m[3] or "", ""), _EN_CURRENCY[m[1]]]))),
+    (re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+                r"\s+(\d{1,2})\b(?!:)"), lambda m: f"{m[1]} {_words(m[2], 'ordinal')}"),
     (re.compile(r"(" + _EN_NUM + r")\s?%"), lambda m: _en_number(m[1]) + " percent"),
     (re.compile(r"\b(1\d|20)(\d0)s\b"), lambda m: re.sub(r"y$", "ies", _en_year(m[1] + m[2])) if m[2] != "00"
      else _en_year(m[1] + m[2]) + "s"),

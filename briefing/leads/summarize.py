@@ -60,11 +60,11 @@ def lead_of(article: Article, seconds: float) -> str:
     sentences = _sentences(paragraphs, lang)
     if not sentences:
         return ""
-    candidates = [s for s in sentences
-                  if is_complete(s.text, lang) and len(s.text) >= _MIN_CHARS[lang]
-                  and not (article.title and similarity(s.text, article.title, lang) >= SAME_AS_HEADLINE)]
-    if not candidates:
-        candidates = sentences[:1]
+    readable = [s for s in sentences if is_complete(s.text, lang)
+                and not (article.title and similarity(s.text, article.title, lang) >= SAME_AS_HEADLINE)]
+    if readable and sum(s.seconds for s in readable) <= seconds:
+        return join_sentences([s.text for s in readable], lang)  # a short story is read whole
+    candidates = [s for s in readable if len(s.text) >= _MIN_CHARS[lang]] or readable or sentences[:1]
     scores = salience([s.text for s in candidates], article.title, lang)
     scores = [_adjusted(score, s, lang, candidates[0]) for score, s in zip(scores, candidates)]
     opening = _opening(candidates, scores)
@@ -91,6 +91,21 @@ def _opening(candidates: list[_Sentence], scores: list[float]) -> _Sentence:
     first = candidates[0]
     pool = [i for i, s in enumerate(candidates[:OPENING_CHOICES]) if s.paragraph == first.paragraph]
     return candidates[max(pool, key=lambda i: scores[i])]
+
+
+def headline_from(lead: str, lang: Lang, limit: int = 24) -> str:
+    """A short title for an article that has none: the lead's opening words (for chapters and
+    lists; the bulletin does not say it twice)."""
+    first = next(iter(split_sentences(lead, lang)), lead).strip()
+    size = (lambda t: len(t)) if lang == "zh" else (lambda t: len(t.split()))
+    budget = limit if lang == "zh" else limit // 2
+    clause = [c for c in clause_ends(first, lang) if size(first[:c]) <= budget]
+    if clause:
+        return first[:clause[-1]].rstrip(" ，,；;：:")
+    if size(first) <= budget:
+        return first.rstrip("。.！!")
+    words = [c for c in word_ends(first, lang) if size(first[:c]) <= budget]
+    return first[:words[-1]] if words else first[:limit]
 
 
 def shorten(sentence: str, seconds: float, lang: Lang) -> str:
