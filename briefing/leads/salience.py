@@ -16,7 +16,7 @@ from functools import lru_cache
 from ..models import Lang
 
 CENTRALITY_WEIGHT = 1.0
-TITLE_WEIGHT = 0.6
+TITLE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 0.5
 POSITION_WEIGHT = 0.3
 KEYWORDS = 20  # the article's top TF-IDF words
@@ -45,13 +45,15 @@ def content_words(text: str, lang: Lang) -> list[str]:
             if w not in _EN_STOP and len(w) > 1 and not w.isdigit()]
 
 
-def salience(sentences: list[str], title: str, lang: Lang) -> list[float]:
-    """One score per sentence; higher means more worth reading on air."""
+def salience(sentences: list[str], title: str, lang: Lang, context: list[str] = ()) -> list[float]:
+    """One score per sentence; higher means more worth reading on air. `context` (subheads, say)
+    counts towards what the article is about but gets no score."""
     bags = [Counter(content_words(s, lang)) for s in sentences]
-    idf = _idf_function(bags, lang)
+    extra = [Counter(content_words(s, lang)) for s in context]
+    idf = _idf_function(bags + extra, lang)
     vectors = [{w: n * idf(w) for w, n in bag.items()} for bag in bags]
     centroid: dict[str, float] = {}
-    for vector in vectors:
+    for vector in vectors + [{w: n * idf(w) for w, n in bag.items()} for bag in extra]:
         for word, weight in vector.items():
             centroid[word] = centroid.get(word, 0.0) + weight
     headline = {w: idf(w) * n for w, n in Counter(content_words(title, lang)).items()}

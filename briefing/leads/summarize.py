@@ -65,7 +65,8 @@ def lead_of(article: Article, seconds: float) -> str:
     if readable and sum(s.seconds for s in readable) <= seconds:
         return join_sentences([s.text for s in readable], lang)  # a short story is read whole
     candidates = [s for s in readable if len(s.text) >= _MIN_CHARS[lang]] or readable or sentences[:1]
-    scores = salience([s.text for s in candidates], article.title, lang)
+    scores = salience([s.text for s in candidates], article.title, lang,
+                      context=[s.text for s in sentences if s not in candidates])
     scores = [_adjusted(score, s, lang, candidates[0]) for score, s in zip(scores, candidates)]
     opening = _opening(candidates, scores)
     if opening.seconds > seconds:
