@@ -3,7 +3,8 @@
 Chinese: numbers become Chinese numerals with cn2an (years digit by digit, 20年 as a
 quantity, 2.5% as 百分之二点五, 15—59岁 as 十五到五十九岁, 10:30 as 十点三十分, units and
 currency spelled out); Latin glosses after a Chinese name (深度求索(DeepSeek)) and editorial
-asides in brackets are dropped; book-title marks, dashes and ellipses become plain text and
+asides in brackets are dropped; common news acronyms get their standard Chinese name (GDP ->
+国内生产总值); other Latin words are left to the voice; book-title marks, dashes and ellipses become plain text and
 pauses. English: numbers, years, ordinals, money and percentages become words with
 num2words. Every engine gets the same spoken text. misaki's Chinese G2P (the offline voice)
 runs cn2an on whatever digits are left; after this there are none, so nothing is read twice.
@@ -42,6 +43,18 @@ _UNIT = re.compile(r"(\d)\s*(" + "|".join(sorted(map(re.escape, _ZH_UNITS), key=
                    + r")(?![A-Za-z0-9])")
 _ZH_CURRENCY = {"$": "美元", "US$": "美元", "€": "欧元", "£": "英镑", "¥": "元", "￥": "元", "HK$": "港元"}
 _CURRENCY = re.compile(r"(US\$|HK\$|[$€£¥￥])\s*(" + _NUM + r")\s*(万亿|亿|万|千)?")
+# Acronyms that Chinese news gives a standard Chinese name: every voice reads the name well,
+# while the offline voice has no sound for most Latin letters.
+_ZH_ACRONYMS = {
+    "GDP": "国内生产总值", "CPI": "居民消费价格指数", "PPI": "工业生产者出厂价格指数", "PMI": "采购经理指数",
+    "WTO": "世界贸易组织", "WHO": "世界卫生组织", "IMF": "国际货币基金组织", "UN": "联合国", "EU": "欧盟",
+    "NATO": "北约", "APEC": "亚太经合组织", "ASEAN": "东盟", "OPEC": "石油输出国组织", "G20": "二十国集团",
+    "G7": "七国集团", "BRICS": "金砖国家", "UNESCO": "联合国教科文组织", "FIFA": "国际足联", "IOC": "国际奥委会",
+    "CEO": "首席执行官", "VR": "虚拟现实", "IPO": "首次公开募股", "ICU": "重症监护室", "CBD": "中央商务区",
+    "RCEP": "区域全面经济伙伴关系协定", "SCO": "上海合作组织", "NASA": "美国国家航空航天局",
+}
+_ACRONYM = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(sorted(_ZH_ACRONYMS, key=len, reverse=True))
+                      + r")(?![A-Za-z0-9])")
 _CLASSIFIERS = "个条件人名位家只次场项种辆台套本张座所届架艘倍天年岁周批轮"
 
 
@@ -112,6 +125,7 @@ def _unbracket(match: re.Match) -> str:
 def _speakable_zh(text: str) -> str:
     text = text.translate(_FULLWIDTH)
     text = _LATIN_GLOSS.sub("", text)
+    text = _ACRONYM.sub(lambda m: _ZH_ACRONYMS[m[1]], text)
     text = _ASIDE.sub("", text)
     text = _INNER_BRACKETS.sub(_unbracket, text)
     text = text.replace("《", "").replace("》", "").replace("〈", "").replace("〉", "")
