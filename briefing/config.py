@@ -31,8 +31,9 @@ _BUILD_KEYS = {
     "edge_retries": "edge_retries", "lock_wait": "lock_wait",
 }
 _PUBLISH_KEYS = {"base_url": "base_url", "out_dir": "out_dir", "cache_dir": "cache_dir"}
+_WORDING_KEYS = {"opening": "opening_words", "transition": "transition_words", "closing": "closing_words"}
 _SOURCE_KEYS = {"path", "url", "max_items"}
-_TABLES = ("show", "build", "publish", "voices", "sources")
+_TABLES = ("show", "build", "publish", "wording", "voices", "sources")
 
 
 def find_config(explicit: Path | None) -> Path | None:
@@ -60,11 +61,13 @@ def settings_from_mapping(data: dict[str, Any], base: Path = Path("."), origin: 
     show_values = _table(data.get("show", {}), _SHOW_KEYS, Show, base, f"{origin} [show]")
     build_values = _table(data.get("build", {}), _BUILD_KEYS, Settings, base, f"{origin} [build]")
     publish_values = _table(data.get("publish", {}), _PUBLISH_KEYS, Settings, base, f"{origin} [publish]")
+    wording_values = _table(data.get("wording", {}), _WORDING_KEYS, Settings, base, f"{origin} [wording]")
     voices = _voices(data.get("voices", {}), f"{origin} [voices]")
     sources = _sources(data.get("sources", []), base, f"{origin} [[sources]]")
     publish_values.setdefault("out_dir", base / Settings.out_dir)  # output lives beside the config
     try:
-        return Settings(show=Show(**show_values), voices=voices, sources=sources, **build_values, **publish_values)
+        return Settings(show=Show(**show_values), voices=voices, sources=sources, **build_values, **publish_values,
+                        **wording_values)
     except ConfigError as exc:
         raise ConfigError(f"{origin}: {exc}") from None
 
@@ -182,6 +185,11 @@ item_seconds = 30.0                    # speaking time per story
 bitrate_kbps = 96
 # keep = 30                            # episodes kept in the feed (oldest retired)
 concurrency = 4                        # online voice requests at once
+
+# [wording]                            # what the anchor says around the stories
+# opening = "欢迎收听{{show}}。今天是{{date}}。"   # {{show}}, {{date}} and {{count}} are filled in
+# transition = "下一条。 | 再来看。"     # before each story after the first; " | " separates variants
+# closing = "以上就是今天的{{show}}。"
 
 # [voices]                             # override voices/presets.toml
 # zh.kokoro = "zf_xiaoxiao"

@@ -60,6 +60,9 @@ class Settings:
     edge_timeout: float = 30.0  # seconds one online-voice request may take before it is retried
     edge_retries: int = 3  # retries per request (with backoff and jitter) before the offline fallback
     lock_wait: float = 0.0  # seconds a build waits for another build of the same output folder
+    opening_words: str | None = None  # bulletin opening with {show} {date} {count}; None: the language's own
+    transition_words: str | None = None  # said before each story after the first; " | " separates alternatives
+    closing_words: str | None = None  # bulletin closing; None: the language's own
 
     def __post_init__(self) -> None:
         _check(self.engine in ENGINES, f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
@@ -81,6 +84,10 @@ class Settings:
         _check(1 <= self.concurrency <= 32, f"concurrency must be between 1 and 32, not {self.concurrency}")
         _check(bool(re.fullmatch(r"[+-]\d+%", self.rate)),
                f"rate must look like +10% or -5%, not {self.rate!r}")
+        for part in ("opening_words", "transition_words", "closing_words"):
+            unknown = set(re.findall(r"{([^{}]*)}", getattr(self, part) or "")) - {"show", "date", "count"}
+            _check(not unknown, f"{part.replace('_', ' ')} may use {{show}}, {{date}} and {{count}}, "
+                                f"not {', '.join('{' + u + '}' for u in sorted(unknown))}")
         parsed = urlparse(self.base_url)
         _check(parsed.scheme in ("http", "https") and bool(parsed.netloc),
                f"base URL must be an absolute http(s) URL such as https://example.org/briefing/, "

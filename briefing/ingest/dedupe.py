@@ -22,7 +22,7 @@ def drop_duplicates(articles: list[Article]) -> list[Article]:
     for article in articles:
         title = _key(article.title)
         opening = _key(" ".join(article.paragraphs[:1]))[:300]
-        if title in titles or any(
+        if (title and title in titles) or any(
                 SequenceMatcher(None, opening, _key(" ".join(k.paragraphs[:1]))[:300]).ratio() >= SIMILAR_LEAD
                 for k in kept if opening):
             continue

@@ -100,8 +100,6 @@ def _article(obj, source: str, where: str) -> Article:
     paragraphs = [p.strip() for p in paragraphs if p and p.strip()]
     if not paragraphs:
         raise InputError(f"{source} {where}: the article has no body; give it a 'body' or 'paragraphs'")
-    if not title:
-        raise InputError(f"{source} {where}: the article has no title; give it a 'title'")
     lang = obj.get("lang") if obj.get("lang") in ("zh", "en") else detect_lang(title + "".join(paragraphs))
     return Article(
         title=title.strip(),

@@ -1,36 +1,148 @@
-"""Trim an article to the lead a news anchor would read within a time budget."""
+"""Trim an article to the lead a news anchor would read within a time budget.
+
+The lead opens in the article's opening paragraph (who, where, when; a scene-setting quote
+or question there gives way to the sentence that carries the news), then adds the sentences
+that carry most of the story (see salience.py), read in story order, until the time is
+used. Sentences are never cut, except one: when the opening sentence alone is too long it
+ends at a clause break, or failing that at a word break, and is closed with a full stop.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..models import Article, Lang
-from .sentences import split_sentences
+from .clean import clean_paragraphs
+from .salience import content_words, salience, similarity
+from .sentences import clause_ends, is_complete, join_sentences, split_sentences, word_ends
+from .speakable import speakable
 
 ZH_CHARS_PER_SECOND = 4.5
 EN_WORDS_PER_SECOND = 2.5
+SAME_AS_HEADLINE = 0.8  # similarity above which a sentence only repeats the headline
+NEAR_DUPLICATE = 0.7  # ... or repeats a sentence already in the lead
+QUOTE_FACTOR = 0.7  # a quotation rarely makes a good lead sentence on its own
+DANGLING_FACTOR = 0.8  # "他说" / "However" without the sentence before it
+OPENING_CHOICES = 3  # the lead starts with one of the opening paragraph's first sentences
+_MIN_CHARS = {"zh": 8, "en": 20}
+_QUOTE_OPENERS = "“‘「『\"'"
+_QUESTION = re.compile(r"[？?][”’」』\"')）]*$")
+_DANGLING = {
+    "zh": re.compile(r"^(?:他|她|它|这|那|该|此|其|但|而|并|且|对此|因此|所以|不过|然而|此外|另外|同时|与此同时|随后"
+                     r"|[^，。]{0,12}(?:其中|之一|上述))"),
+    "en": re.compile(r"^(?:He|She|It|They|This|That|These|Those|His|Her|Its|Their|But|However|Also|And|Meanwhile|"
+                     r"Still|Yet)\b"),
+}
 
 
 def speaking_seconds(text: str, lang: Lang) -> float:
+    """Estimated reading time of `text` as the voice will say it (numbers spelled out)."""
+    spoken = speakable(text, lang)
     if lang == "zh":
-        spoken = re.findall(r"[\u3400-\u9fff]|[A-Za-z]+|\d+(?:\.\d+)?", text)
-        return len(spoken) / ZH_CHARS_PER_SECOND
-    return len(re.findall(r"[A-Za-z0-9']+", text)) / EN_WORDS_PER_SECOND
+        units = re.findall(r"[\u3400-\u9fff]|[A-Za-z]+|\d", spoken)
+        return len(units) / ZH_CHARS_PER_SECOND
+    return len(re.findall(r"[A-Za-z0-9']+", spoken)) / EN_WORDS_PER_SECOND
+
+
+@dataclass
+class _Sentence:
+    text: str
+    order: int  # position in the article
+    paragraph: int
+    seconds: float
 
 
 def lead_of(article: Article, seconds: float) -> str:
-    """The opening sentences that fit in `seconds` (at least one sentence)."""
-    chosen: list[str] = []
-    used = 0.0
-    for paragraph in article.paragraphs:
-        for sentence in split_sentences(paragraph, article.lang):
-            cost = speaking_seconds(sentence, article.lang)
-            if chosen and used + cost > seconds:
-                return _join(chosen, article.lang)
-            chosen.append(sentence)
-            used += cost
-    return _join(chosen, article.lang)
+    """The lead of `article` that an anchor reads in about `seconds` (at least one sentence)."""
+    lang = article.lang
+    paragraphs = clean_paragraphs(article.paragraphs, lang)
+    sentences = _sentences(paragraphs, lang)
+    if not sentences:
+        return ""
+    readable = [s for s in sentences if is_complete(s.text, lang)
+                and not (article.title and similarity(s.text, article.title, lang) >= SAME_AS_HEADLINE)]
+    if readable and sum(s.seconds for s in readable) <= seconds:
+        return join_sentences([s.text for s in readable], lang)  # a short story is read whole
+    candidates = [s for s in readable if len(s.text) >= _MIN_CHARS[lang]] or readable or sentences[:1]
+    scores = salience([s.text for s in candidates], article.title, lang,
+                      context=[s.text for s in sentences if s not in candidates])
+    scores = [_adjusted(score, s, lang, candidates[0]) for score, s in zip(scores, candidates)]
+    opening = _opening(candidates, scores)
+    if opening.seconds > seconds:
+        return shorten(opening.text, seconds, lang)
+    chosen = [opening]
+    used = opening.seconds
+    for _, sentence in sorted(zip(scores, candidates), key=lambda pair: -pair[0]):
+        if sentence is opening or used + sentence.seconds > seconds:
+            continue
+        if any(similarity(sentence.text, c.text, lang) >= NEAR_DUPLICATE for c in chosen):
+            continue
+        chosen.append(sentence)
+        used += sentence.seconds
+    chosen.sort(key=lambda s: s.order)
+    while len(chosen) > 1 and _QUESTION.search(chosen[-1].text):
+        chosen.pop()  # a lead that ends on a question leaves the listener without the answer
+    return join_sentences([s.text for s in chosen], lang)
 
 
-def _join(sentences: list[str], lang: Lang) -> str:
-    return ("" if lang == "zh" else " ").join(sentences)
+def _opening(candidates: list[_Sentence], scores: list[float]) -> _Sentence:
+    """The sentence the lead starts with: the most salient of the opening paragraph's first
+    few, so that a scene-setting quote, question or anecdote gives way to the news."""
+    first = candidates[0]
+    pool = [i for i, s in enumerate(candidates[:OPENING_CHOICES]) if s.paragraph == first.paragraph]
+    return candidates[max(pool, key=lambda i: scores[i])]
+
+
+def headline_from(lead: str, lang: Lang, limit: int = 24) -> str:
+    """A short title for an article that has none: the lead's opening words (for chapters and
+    lists; the bulletin does not say it twice)."""
+    first = next(iter(split_sentences(lead, lang)), lead).strip()
+    size = (lambda t: len(t)) if lang == "zh" else (lambda t: len(t.split()))
+    budget = limit if lang == "zh" else limit // 2
+    clause = [c for c in clause_ends(first, lang) if size(first[:c]) <= budget]
+    if clause:
+        return first[:clause[-1]].rstrip(" ，,；;：:")
+    if size(first) <= budget:
+        return first.rstrip("。.！!")
+    words = [c for c in word_ends(first, lang) if size(first[:c]) <= budget]
+    return first[:words[-1]] if words else first[:limit]
+
+
+def shorten(sentence: str, seconds: float, lang: Lang) -> str:
+    """One over-long sentence cut to fit `seconds`: at the last clause break that fits, else the
+    first one, else at a word break; never inside quotes or brackets; closed with a full stop."""
+    cuts = clause_ends(sentence, lang)
+    fitting = [c for c in cuts if speaking_seconds(sentence[:c], lang) <= seconds]
+    if fitting:
+        cut = fitting[-1]
+    elif cuts and speaking_seconds(sentence[:cuts[0]], lang) <= 2 * seconds:
+        cut = cuts[0]
+    else:
+        words = [c for c in word_ends(sentence, lang) if speaking_seconds(sentence[:c], lang) <= seconds]
+        if not words:
+            return sentence
+        cut = words[-1]
+    return _close(sentence[:cut], lang)
+
+
+def _close(text: str, lang: Lang) -> str:
+    text = text.rstrip(" ，,；;：:、—-")
+    return text + ("。" if lang == "zh" else ".")
+
+
+def _sentences(paragraphs: list[str], lang: Lang) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    for number, paragraph in enumerate(paragraphs):
+        for text in split_sentences(paragraph, lang):
+            if content_words(text, lang) or not out:
+                out.append(_Sentence(text, len(out), number, speaking_seconds(text, lang)))
+    return out
+
+
+def _adjusted(score: float, sentence: _Sentence, lang: Lang, opening: _Sentence) -> float:
+    if sentence.text[:1] in _QUOTE_OPENERS:
+        score *= QUOTE_FACTOR
+    if _DANGLING[lang].match(sentence.text) and sentence.order != opening.order + 1:
+        score *= DANGLING_FACTOR
+    return score
