@@ -75,7 +75,11 @@ def write_script(items: list[Item], ctx: Context) -> Script:
         if index and transitions:
             text = transitions[(index - 1) % len(transitions)].format(**values)
             segments.append(make_segment("transition", text, lang, index))
-        segments.extend(_story(item, index))
+        story = _story(item, index)
+        if not any(segment.sentences for segment in story):
+            # nothing in it can be spoken (symbols only): keep it, so the speak stage reports it
+            story = [Segment("lead", [Sentence(text=item.lead or item.title, spoken="")], item.lang, index)]
+        segments.extend(story)
     segments.append(make_segment("closing", words["closing"].format(**values), lang))
     return Script(show_title=settings.show.title, date=settings.date, lang=lang, items=items,
                   segments=[s for s in segments if s.sentences])

@@ -43,7 +43,6 @@ def test_json_object_holding_articles_and_jsonl(tmp_path):
 
 @pytest.mark.parametrize("content,needle", [
     ('[{"title": "x", "body": "y"', "not valid JSON"),
-    ('[{"body": "no title here"}]', "no title"),
     ('[{"title": "no body"}]', "no body"),
     ('[{"title": ["a", "list"], "body": "y"}]', "title"),
 ])
@@ -53,6 +52,13 @@ def test_bad_json_is_a_clear_error(tmp_path, content, needle):
     with pytest.raises(InputError, match=needle) as caught:
         read_document(str(path))
     assert "\n" not in str(caught.value)
+
+
+def test_json_article_without_a_title_is_read(tmp_path):
+    path = tmp_path / "untitled.json"
+    path.write_text('[{"body": "A story with no headline of its own."}]', encoding="utf-8")
+    [article] = read_document(str(path))
+    assert article.title == "" and article.paragraphs == ["A story with no headline of its own."]
 
 
 def test_markdown_article():

@@ -16,7 +16,7 @@ from briefing.leads import write_leads
 from briefing.script import write_script
 from briefing.settings import Settings, Show
 from briefing.speech import speak
-from briefing.speech.kokoro import SAMPLE_RATE, KokoroEngine, _load_runtime, usable_cores, voice_lang
+from briefing.speech.kokoro import SAMPLE_RATE, KokoroEngine, load_runtime, usable_cores, voice_lang
 from briefing.speech.voices import presets
 
 SHIPPED = sorted(p.stem for p in (ROOT / "voices" / "kokoro").glob("*.bin"))
@@ -129,7 +129,7 @@ def test_build_with_each_shipped_mandarin_voice(tmp_path, voice):
 
 
 def test_session_runs_on_every_core_this_process_may_use():
-    options = _load_runtime().session.get_session_options()
+    options = load_runtime().session.get_session_options()
     assert options.intra_op_num_threads == usable_cores()
 
 

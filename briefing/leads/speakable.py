@@ -205,7 +205,11 @@ def _speakable_en(text: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
+# Emoji and pictographs (with their joiners and variation selectors) are not read out.
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0E\uFE0F\u200D\u20E3]+")
+
+
 def speakable(text: str, lang: Lang) -> str:
     """The copy of `text` a voice reads: numbers, dates, units and symbols spelled out."""
-    text = unicodedata.normalize("NFC", text)
+    text = _EMOJI.sub("", unicodedata.normalize("NFC", text))
     return _speakable_zh(text) if lang == "zh" else _speakable_en(text)

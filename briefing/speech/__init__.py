@@ -101,6 +101,9 @@ class _Speaker:
     def _clips(self, engine_name: str, run: list[int], group: _Group) -> list[Clip]:
         """Speak consecutive segments of one language in one request; split the result per segment."""
         segments = [self.script.segments[i] for i in run]
+        for segment in segments:
+            if not any(s.spoken.strip() for s in segment.sentences):
+                raise VoiceError(f"nothing in {segment.text[:40]!r} can be spoken")
         lang = segments[0].lang
         engine = self.engine(engine_name)
         voice = voice_for(engine_name, lang, self.ctx)
