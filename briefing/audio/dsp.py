@@ -163,7 +163,9 @@ def _oversampled_chunks(samples: np.ndarray, rate: int):
         chunk = samples[begin:begin + step].astype(np.float32, copy=False)
         pending = np.concatenate([pending, np.abs(stream.resample_chunk(chunk, last=begin + step >= samples.size))])
         whole = pending.size // OVERSAMPLE
-        peaks = pending[: whole * OVERSAMPLE].reshape(whole, OVERSAMPLE).max(axis=1)
+        peaks = pending[0: whole * OVERSAMPLE: OVERSAMPLE].copy()  # elementwise maxima of the phases:
+        for phase in range(1, OVERSAMPLE):                          # far faster than max(axis=1) over 4
+            np.maximum(peaks, pending[phase: whole * OVERSAMPLE: OVERSAMPLE], out=peaks)
         pending = pending[whole * OVERSAMPLE:]
         # the peak of each input sample is never below the sample itself
         peaks = np.maximum(peaks, np.abs(samples[done:done + whole]))
@@ -239,9 +241,11 @@ def limit(samples: np.ndarray, rate: int, ceiling_db: float, attack: float = 0.0
           release: float = 0.08) -> np.ndarray:
     """Look-ahead true-peak limiter: no 4x-oversampled peak of the output exceeds the ceiling.
 
-    Each sample's needed gain is spread over +-`attack` seconds and averaged, which ramps the
-    gain down before a peak arrives and never gives any sample more than it needs; the
-    recovery after a peak is then slowed to `release` so the voice does not flutter.
+    The gain each 2 ms hop needs (the least over its samples) is held over +-`attack` plus a
+    hop and averaged over `attack`: the gain ramps down before a peak arrives and, read
+    between hops, never gives any sample more than it needs. The recovery after a peak is
+    slowed to `release` so the voice does not flutter. Work is done per hop, and per sample
+    only where the gain is below 1, so a long bulletin costs little more than its peaks.
     """
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
@@ -250,19 +254,31 @@ def limit(samples: np.ndarray, rate: int, ceiling_db: float, attack: float = 0.0
     needed = np.minimum(1.0, db_to_gain(ceiling_db) / np.maximum(sample_peaks(samples, rate), 1e-9))
     if needed.min() >= 1.0:
         return samples
-    width = max(1, int(attack * rate))
-    ramped = uniform_filter1d(minimum_filter1d(needed.astype(np.float32), size=2 * width + 1, mode="nearest"),
-                              size=width, mode="nearest")
     hop = max(1, int(CONTROL_SECONDS * rate))
-    per_hop = 20 * np.log10(np.maximum(ramped[: ramped.size // hop * hop].reshape(-1, hop).min(axis=1), 1e-9))
+    hops = -(-samples.size // hop)
+    per_hop = np.pad(needed, (0, hops * hop - needed.size), constant_values=1.0).reshape(hops, hop).min(axis=1)
+    width = max(1, int(round(attack * rate / hop)))
+    ramped = uniform_filter1d(minimum_filter1d(per_hop, size=2 * (width + 1) + 1, mode="nearest"),
+                              size=width, mode="nearest")
     coeff = float(np.exp(-(hop / rate) / release))
-    held = np.empty_like(per_hop)
+    gain_db = 20 * np.log10(np.maximum(ramped, 1e-9))
+    held = np.empty_like(gain_db)
     state = 0.0
-    for i, target in enumerate(per_hop.tolist()):
+    for i, target in enumerate(gain_db.tolist()):  # the release: recover no faster than `release`
         state = min(target, coeff * state)
         held[i] = state
-    slow = np.interp(np.arange(samples.size), np.arange(held.size) * hop + hop // 2, db_to_gain_array(held))
-    return (samples * np.minimum(ramped, slow)).astype(np.float32)
+    gain_hops = db_to_gain_array(held)
+    active = np.nonzero(gain_hops < 1.0)[0]
+    out = samples.astype(np.float32, copy=True)
+    if active.size == 0:
+        return out
+    # only the hops under unity gain (and their neighbours, for the interpolation) are touched
+    touched = np.unique(np.clip(np.concatenate([active - 1, active, active + 1]), 0, hops - 1))
+    positions = (touched[:, None] * hop + np.arange(hop)).ravel()
+    positions = positions[positions < samples.size]
+    centres = np.arange(hops) * hop + hop // 2
+    out[positions] *= np.interp(positions, centres, gain_hops).astype(np.float32)
+    return out
 
 
 def duck(bed: np.ndarray, voice: np.ndarray, rate: int, depth_db: float, attack: float = 0.08,

@@ -9,6 +9,7 @@ timeline, so they are exactly where the audio is.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +112,14 @@ def _at_level(sound: np.ndarray, relative_lu: float, rate: int) -> np.ndarray:
     return sound * dsp.gain_to(sound, rate, VOICE_LUFS + relative_lu)
 
 
+@lru_cache(maxsize=16)
+def _sound(name: str, relative_lu: float, rate: int) -> np.ndarray:
+    """One of the show's own sounds at its level (made once per process; read-only)."""
+    sound = _at_level(getattr(sounds, name)(rate), relative_lu, rate)
+    sound.flags.writeable = False
+    return sound
+
+
 @dataclass
 class Layout:
     """The raw mix and where everything is in it."""
@@ -151,7 +160,7 @@ def lay_out(speech: Speech, pauses: Pauses = Pauses(), music_bed: Path | None = 
     closing_start: float | None = None
     bed = _load_bed(music_bed, rate) if music_bed is not None else None
     if bed is None:
-        timeline.overlay(_at_level(sounds.intro_sting(rate), STING_LU, rate), 0.0)
+        timeline.overlay(_sound("intro_sting", STING_LU, rate), 0.0)
         timeline.pause(pauses.intro_voice)
     else:
         timeline.pause(BED_INTRO)
@@ -161,7 +170,7 @@ def lay_out(speech: Speech, pauses: Pauses = Pauses(), music_bed: Path | None = 
         if previous is not None:
             timeline.pause(_gap(previous, segment, pauses))
         if segment.kind == "transition":
-            timeline.overlay(_at_level(sounds.transition(rate), TRANSITION_LU, rate), timeline.now)
+            timeline.overlay(_sound("transition", TRANSITION_LU, rate), timeline.now)
             timeline.pause(pauses.transition_voice)
         start, end = _speak(timeline, segment, audio, pauses, cues)
         if segment.kind == "opening" and opening is None:
@@ -173,7 +182,7 @@ def lay_out(speech: Speech, pauses: Pauses = Pauses(), music_bed: Path | None = 
             span[1] = end
         previous = segment
     timeline.pause(pauses.before_outro)
-    outro = _at_level(sounds.outro(rate), OUTRO_LU, rate)
+    outro = _sound("outro", OUTRO_LU, rate)
     timeline.overlay(outro, timeline.now)
     timeline.extend_to(timeline.now + outro.size / rate)
     voice = timeline.voice_track()

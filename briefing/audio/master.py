@@ -56,7 +56,7 @@ def master(mix: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS,
     out = dsp.limit(mix * dsp.gain_to(mix, rate, target_lufs), rate, ceiling_dbtp)
     # limiting takes a little loudness away: give it back (when it matters), and catch the peaks that raises
     correction = dsp.gain_to(out, rate, target_lufs, max_gain_db=1.0)
-    return dsp.limit(out * correction, rate, ceiling_dbtp) if abs(20 * np.log10(correction)) > 0.05 else out
+    return dsp.limit(out * correction, rate, ceiling_dbtp) if abs(20 * np.log10(correction)) > LUFS_TOLERANCE else out
 
 
 def master_to_mp3(mix: np.ndarray, rate: int, path: Path, bitrate_kbps: int,
