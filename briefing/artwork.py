@@ -7,6 +7,7 @@ output folder as `cover.png`/`cover.jpg` for the feed; a small copy is embedded 
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
@@ -89,6 +90,12 @@ def cover_file(settings: Settings) -> Path:
 
 def embedded_cover(path: Path) -> tuple[bytes, str]:
     """A small JPEG copy of the cover for the MP3's APIC frame."""
+    stat = path.stat()
+    return _embedded_cover(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _embedded_cover(path: Path, mtime_ns: int, size: int) -> tuple[bytes, str]:
     Image, _, _ = _image_module()
     with Image.open(path) as image:
         small = image.convert("RGB")

@@ -6,12 +6,15 @@ sources -> articles -> items -> script -> speech -> bulletin -> episode.
 
 from __future__ import annotations
 
+import logging
 import shutil
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from .audio import assemble
+from .audio import prepare as prepare_assembly
 from .context import Context
 from .ingest import read_articles
 from .leads import write_leads
@@ -21,6 +24,8 @@ from .publish.lock import build_lock
 from .script import write_script
 from .speech import speak
 from .speech.cache import prune as prune_cache
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,18 @@ class BuildResult:
     cpu_seconds: dict[str, float]
 
 
+def _in_background(work: Callable[[Context], None], ctx: Context) -> None:
+    """Run optional preparation in a daemon thread; the stage that needs it redoes it if it failed."""
+
+    def run() -> None:
+        try:
+            work(ctx)
+        except Exception as exc:  # only a head start: never fail the build from here
+            log.debug("background preparation failed: %s", exc)
+
+    threading.Thread(target=run, name=work.__name__, daemon=True).start()
+
+
 def build(sources: list[str], ctx: Context) -> BuildResult:
     """Run every stage on `sources`; return the published episode and what the build did."""
     started = time.perf_counter()
@@ -60,6 +77,8 @@ def build(sources: list[str], ctx: Context) -> BuildResult:
     with build_lock(ctx.settings.out_dir, ctx.settings.lock_wait):
         shutil.rmtree(ctx.settings.out_dir / ".staging", ignore_errors=True)  # left by a build that died
         for stage in STAGES:
+            if stage.run is speak:
+                _in_background(prepare_assembly, ctx)  # while the voices speak
             with ctx.timed(stage.name):
                 data = stage.run(data, ctx)
             produced[stage.name] = data

@@ -17,7 +17,7 @@ from ..artwork import cover_file, embedded_cover
 from ..context import Context
 from ..models import Bulletin, Script, Speech
 from . import memo
-from .layout import RATE, Layout, Pauses, lay_out, prepare_clip
+from .layout import RATE, Layout, Pauses, lay_out, prepare_clip, warm_up
 from .master import TARGET_LUFS, Measurement, master, master_to_mp3
 from .sidecars import write_sidecars
 from .tags import write_tags
@@ -32,6 +32,13 @@ def episode_title(script: Script) -> str:
     date = script.date
     when = f"{date.year}年{date.month}月{date.day}日" if script.lang == "zh" else date.strftime("%B ") + f"{date.day}, {date.year}"
     return f"{script.show_title} {when}"
+
+
+def prepare(ctx: Context) -> None:
+    """What assembly needs that does not depend on the speech: libraries, sounds, the cover.
+    The pipeline runs this while the voices speak, when the processor is mostly waiting."""
+    warm_up()
+    embedded_cover(cover_file(ctx.settings))
 
 
 def assemble(speech: Speech, ctx: Context) -> Bulletin:

@@ -149,6 +149,14 @@ def _speak(timeline: Timeline, segment: Segment, audio: list[np.ndarray], pauses
     return start, timeline.now
 
 
+def warm_up(rate: int = RATE) -> None:
+    """Make the show's sounds and load the signal libraries ahead of the mix (see pipeline)."""
+    from scipy.signal import sosfilt  # noqa: F401  (the import itself takes a second or two)
+
+    for name, level in (("intro_sting", STING_LU), ("transition", TRANSITION_LU), ("outro", OUTRO_LU)):
+        _sound(name, level, rate)
+
+
 def lay_out(speech: Speech, pauses: Pauses = Pauses(), music_bed: Path | None = None,
             rate: int = RATE) -> Layout:
     """Place every clip and sound; return the raw mix with its chapters and cues."""
