@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -151,6 +152,7 @@ def test_feed_in_the_encoding_it_declares(tmp_path):
 def test_linked_page_over_the_size_limit_is_not_read(tmp_path, server, caplog):
     from briefing.ingest.source import MAX_PAGE_BYTES
 
+    caplog.set_level(logging.WARNING)  # an in-process CLI test may have left the root logger at ERROR
     big = server.add("/huge.html", "<html><body><p>" + "很长的页面。" * (MAX_PAGE_BYTES // 12) + "</p></body></html>",
                      "text/html; charset=utf-8")
     feed = tmp_path / "feed.xml"

@@ -9,6 +9,7 @@ ends at a clause break, or failing that at a word break, and is closed with a fu
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -113,17 +114,21 @@ def shorten(sentence: str, seconds: float, lang: Lang) -> str:
     """One over-long sentence cut to fit `seconds`: at the last clause break that fits, else the
     first one, else at a word break; never inside quotes or brackets; closed with a full stop."""
     cuts = clause_ends(sentence, lang)
-    fitting = [c for c in cuts if speaking_seconds(sentence[:c], lang) <= seconds]
-    if fitting:
-        cut = fitting[-1]
-    elif cuts and speaking_seconds(sentence[:cuts[0]], lang) <= 2 * seconds:
+    cut = _last_fitting(sentence, cuts, seconds, lang)
+    if cut is None and cuts and speaking_seconds(sentence[:cuts[0]], lang) <= 2 * seconds:
         cut = cuts[0]
-    else:
-        words = [c for c in word_ends(sentence, lang) if speaking_seconds(sentence[:c], lang) <= seconds]
-        if not words:
-            return sentence
-        cut = words[-1]
+    if cut is None:
+        cut = _last_fitting(sentence, word_ends(sentence, lang), seconds, lang)
+    if cut is None:
+        return sentence
     return _close(sentence[:cut], lang)
+
+
+def _last_fitting(sentence: str, cuts: list[int], seconds: float, lang: Lang) -> int | None:
+    """The last of the ascending `cuts` whose prefix is spoken within `seconds`. A binary search:
+    reading time grows with the prefix, and an unpunctuated page can offer thousands of cuts."""
+    fits = bisect.bisect_right(cuts, False, key=lambda c: speaking_seconds(sentence[:c], lang) > seconds)
+    return cuts[fits - 1] if fits else None
 
 
 def _close(text: str, lang: Lang) -> str:
