@@ -184,7 +184,7 @@ item_seconds = 30.0                    # speaking time per story
 # max_items = 10                       # stories per episode
 bitrate_kbps = 96
 # keep = 30                            # episodes kept in the feed (oldest retired)
-concurrency = 4                        # online voice requests at once
+concurrency = 8                        # online voice requests at once
 
 # [wording]                            # what the anchor says around the stories
 # opening = "欢迎收听{{show}}。今天是{{date}}。"   # {{show}}, {{date}} and {{count}} are filled in

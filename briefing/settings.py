@@ -50,7 +50,7 @@ class Settings:
     max_items: int | None = None
     bitrate_kbps: int = 96
     keep: int | None = None  # episodes kept in the feed; None keeps all
-    concurrency: int = 4
+    concurrency: int = 8  # online requests at once (latency-bound; edge-tts reports no limit under ~40)
     probe_timeout: float = 3.0  # seconds `auto` waits for the online voice service
     skip_failed: bool = False
     input_format: str | None = None  # None: detect from content

@@ -55,6 +55,8 @@ class FakeEdge:
     by_text: dict[str, str] = field(default_factory=dict)  # text fragment -> behaviour, after the text is read
     requests: list[str] = field(default_factory=list)  # the text of every request received
     connections: int = 0  # WebSocket handshakes attempted, refused ones included
+    in_flight: int = 0  # requests being answered now
+    most_in_flight: int = 0  # the most requests answered at once
     url: str = ""
 
     def __post_init__(self) -> None:
@@ -79,6 +81,14 @@ class FakeEdge:
                 text = _ssml_text(message.data)
                 break
         self.requests.append(text)
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            return await self._answer(ws, text, behaviour)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, ws: web.WebSocketResponse, text: str, behaviour: str) -> web.WebSocketResponse:
         behaviour = next((b for fragment, b in self.by_text.items() if fragment in text), behaviour)
         if self.delay:
             await asyncio.sleep(self.delay)

@@ -43,6 +43,15 @@ def run(tmp_path, stories=STORIES, **values):
     return build([news(tmp_path, stories)], Context(settings(tmp_path, **values)))
 
 
+@pytest.mark.parametrize("concurrency", [2, 6])
+def test_online_requests_run_as_many_at_once_as_asked(tmp_path, fake_edge, concurrency):
+    fake_edge.delay = 0.3  # long enough that requests overlap when they may
+    stories = [{"id": str(n), "title": f"第{n}条消息", "body": f"这是第{n}条消息的内容。"} for n in range(1, 9)]
+    result = run(tmp_path, stories, concurrency=concurrency)
+    assert result.items == 8 and len(fake_edge.requests) == 9  # each story, plus the opening and closing
+    assert fake_edge.most_in_flight == concurrency
+
+
 @pytest.mark.parametrize("fault", ["403", "503", "close", "stall"])
 def test_a_transient_fault_is_retried_with_a_new_request(tmp_path, fake_edge, fault):
     fake_edge.plan = [fault]

@@ -41,7 +41,7 @@ class _Boundary:
 class EdgeEngine:
     name = "edge"
 
-    def __init__(self, receive_timeout: float = 30, retries: int = 3, max_workers: int = 4,
+    def __init__(self, receive_timeout: float = 30, retries: int = 3, max_workers: int = 32,
                  backoff: float = 0.5) -> None:
         import edge_tts
 

@@ -12,7 +12,7 @@ from .voices import VoiceInfo
 
 class SpeechEngine(Protocol):
     name: str
-    max_workers: int  # how many segments to synthesize at once
+    max_workers: int  # the most segments worth synthesizing at once (the build's --concurrency may ask fewer)
 
     @property
     def version(self) -> str:
