@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -17,6 +18,13 @@ ENGLISH_SAMPLE = ROOT / "data" / "english-sample.md"
 
 # No test may reach the internet: the online voice gets a loopback fake or nothing.
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+
+
+def write_news(folder: Path, stories: list[dict], name: str = "news.json") -> Path:
+    """Stories as the project's JSON input ({"id", "title", "body", ...} each)."""
+    path = folder / name
+    path.write_text(json.dumps(stories, ensure_ascii=False), encoding="utf-8")
+    return path
 
 
 def run_cli(*args: str):

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import srt
 from mutagen.mp3 import MP3
 
 from audio_probe import decode, ebur128, nearest, voiced_runs
-from conftest import run_cli
+from conftest import run_cli, write_news
 from fake_edge import TONE_SECONDS
 
 
 def _news(tmp_path):
-    news = tmp_path / "news.json"
-    news.write_text(json.dumps([{"id": "1", "title": "测试新闻", "body": "第一句话。第二句话。第三句话。"}],
-                               ensure_ascii=False), encoding="utf-8")
-    return news
+    return write_news(tmp_path, [{"id": "1", "title": "测试新闻", "body": "第一句话。第二句话。第三句话。"}])
 
 
 def test_online_cues_follow_the_service_sentence_boundaries(tmp_path, fake_edge):

@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 
 from audio_probe import decode, tone_strength
-from conftest import run_cli
+from conftest import run_cli, write_news
 from fake_edge import TONE_HZ
 
 
 def _small_input(tmp_path):
-    news = tmp_path / "news.json"
-    news.write_text(json.dumps([{"id": "1", "title": "测试新闻", "body": "第一句话。第二句话。"}],
-                               ensure_ascii=False), encoding="utf-8")
-    return news
+    return write_news(tmp_path, [{"id": "1", "title": "测试新闻", "body": "第一句话。第二句话。"}])
 
 
 def test_edge_audio_ends_up_in_the_bulletin(tmp_path, fake_edge):

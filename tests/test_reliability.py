@@ -20,7 +20,7 @@ import pytest
 from briefing import Context, Settings
 from briefing.errors import VoiceError
 from briefing.pipeline import build
-from conftest import ROOT, SAMPLE_PAGE, run_cli
+from conftest import ROOT, SAMPLE_PAGE, run_cli, write_news
 
 STORIES = [
     {"id": "1", "title": "江河水位回落", "body": "多地江河水位今天回落。防汛部门继续值守。"},
@@ -29,9 +29,7 @@ STORIES = [
 
 
 def news(tmp_path: Path, stories=STORIES) -> str:
-    path = tmp_path / "news.json"
-    path.write_text(json.dumps(stories, ensure_ascii=False), encoding="utf-8")
-    return str(path)
+    return str(write_news(tmp_path, stories))
 
 
 def settings(tmp_path: Path, **values) -> Settings:
@@ -46,7 +44,9 @@ def run(tmp_path, stories=STORIES, **values):
 @pytest.mark.parametrize("concurrency", [2, 6])
 def test_online_requests_run_as_many_at_once_as_asked(tmp_path, fake_edge, concurrency):
     fake_edge.delay = 0.3  # long enough that requests overlap when they may
-    stories = [{"id": str(n), "title": f"第{n}条消息", "body": f"这是第{n}条消息的内容。"} for n in range(1, 9)]
+    topics = ["江河水位回落", "新的地铁线路开通", "图书馆延长开放", "春季植树开始", "机场新航站楼启用",
+              "博物馆推出夜场", "农民开始春耕", "高铁增开列车"]
+    stories = [{"id": str(n), "title": topic, "body": f"{topic}的消息今天发布。"} for n, topic in enumerate(topics, 1)]
     result = run(tmp_path, stories, concurrency=concurrency)
     assert result.items == 8 and len(fake_edge.requests) == 9  # each story, plus the opening and closing
     assert fake_edge.most_in_flight == concurrency

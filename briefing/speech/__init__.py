@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from ..context import Context
 from ..errors import VoiceError
-from ..models import Clip, Lang, Script, Segment, Speech
+from ..models import Clip, Lang, Script, Speech
 from .cache import ClipCache, clip_key
 from .engine import ENGINES, SpeechEngine, create_engine
 from .voices import preset_voice
