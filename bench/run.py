@@ -169,7 +169,7 @@ def main() -> None:
     for option in ("--news", "--out", "--cache", "--engine", "--edge-url"):
         parser.add_argument(option, help=argparse.SUPPRESS)
     parser.add_argument("--item-seconds", type=float, default=30.0, help=argparse.SUPPRESS)
-    parser.add_argument("--concurrency", type=int, default=4, help=argparse.SUPPRESS)
+    parser.add_argument("--concurrency", type=int, help=argparse.SUPPRESS)  # default: the product's
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker_build(args) if args.worker == "build" else worker_naive(args)))

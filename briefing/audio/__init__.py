@@ -13,6 +13,8 @@ import hashlib
 import logging
 from pathlib import Path
 
+import numpy as np
+
 from ..artwork import cover_file, embedded_cover
 from ..context import Context
 from ..models import Bulletin, Script, Speech
@@ -63,7 +65,7 @@ def assemble(speech: Speech, ctx: Context) -> Bulletin:
 def _assemble(speech: Speech, ctx: Context, staging: Path, cover: Path) -> Bulletin:
     settings = ctx.settings
     layout = lay_out(speech, music_bed=settings.music_bed)
-    digest = hashlib.sha256(layout.mix.tobytes()).hexdigest()[:8]
+    digest = hashlib.sha256(memoryview(np.ascontiguousarray(layout.mix))).hexdigest()[:8]  # no copy of the mix
     mp3 = staging / f"{settings.date.isoformat()}-{digest}.mp3"
     with ctx.timed("mastering"):  # loudness, limiting, encoding and the check of the encoded file
         mastered, measured = master_to_mp3(layout.mix, layout.rate, mp3, settings.bitrate_kbps)

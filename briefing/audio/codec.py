@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+import tempfile
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -52,9 +53,9 @@ def _ffmpeg(args: list[str], stdin: bytes | None = None) -> subprocess.Completed
                           input=stdin, capture_output=True, check=False)
 
 
-def _first_error_line(proc: subprocess.CompletedProcess) -> str:
-    lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-    return lines[-1][:160] if lines else f"ffmpeg exit code {proc.returncode}"
+def _first_error_line(stderr: bytes, returncode: int) -> str:
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[-1][:160] if lines else f"ffmpeg exit code {returncode}"
 
 
 def decode_file(path: Path, rate: int, seconds: float | None = None) -> np.ndarray:
@@ -62,15 +63,21 @@ def decode_file(path: Path, rate: int, seconds: float | None = None) -> np.ndarr
     limit = ["-t", f"{seconds:.3f}"] if seconds is not None else []
     proc = _ffmpeg(["-i", str(path), *limit, "-vn", "-f", "f32le", "-ac", "1", "-ar", str(rate), "-"])
     if proc.returncode != 0:
-        raise AudioError(f"cannot decode {path} ({_first_error_line(proc)}); use an MP3, WAV, FLAC or OGG file")
+        raise AudioError(f"cannot decode {path} ({_first_error_line(proc.stderr, proc.returncode)}); use an MP3, WAV, FLAC or OGG file")
     return np.frombuffer(proc.stdout, dtype="<f4").copy()
 
 
-def to_pcm16(samples: np.ndarray) -> bytes:
-    """Float samples -> 16-bit little-endian PCM with TPDF dither (deterministic)."""
+PCM_CHUNK = 1 << 20  # samples converted and sent to the encoder at a time
+
+
+def pcm16_chunks(samples: np.ndarray):
+    """Float samples -> 16-bit little-endian PCM with TPDF dither (deterministic), a chunk at a
+    time so that a long bulletin needs no second copy of itself."""
     rng = np.random.default_rng(0)
-    dither = (rng.random(samples.size, dtype=np.float32) - rng.random(samples.size, dtype=np.float32)) / 32768.0
-    return np.clip((samples + dither) * 32767.0, -32768, 32767).astype("<i2").tobytes()
+    for begin in range(0, samples.size, PCM_CHUNK):
+        part = samples[begin:begin + PCM_CHUNK]
+        dither = (rng.random(part.size, dtype=np.float32) - rng.random(part.size, dtype=np.float32)) / 32768.0
+        yield np.clip((part + dither) * 32767.0, -32768, 32767).astype("<i2").tobytes()
 
 
 def encode_mp3(samples: np.ndarray, rate: int, path: Path, bitrate_kbps: int) -> None:
@@ -81,13 +88,24 @@ def encode_mp3(samples: np.ndarray, rate: int, path: Path, bitrate_kbps: int) ->
     if bitrate_kbps not in MP3_BITRATES:
         raise AudioError(f"{bitrate_kbps} kbit/s is not an MP3 bit rate; use one of "
                          f"{', '.join(map(str, MP3_BITRATES))}")
-    proc = _ffmpeg(["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-",
-                    "-codec:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(rate), "-ac", "1",
-                    "-compression_level", "5",  # LAME -q 5: a third faster than the default, same for speech
-                    "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(path)],
-                   stdin=to_pcm16(samples))
-    if proc.returncode != 0:
-        raise AudioError(f"cannot encode the MP3 ({_first_error_line(proc)})")
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
+               "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-",
+               "-codec:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(rate), "-ac", "1",
+               "-compression_level", "5",  # LAME -q 5: a third faster than the default, same for speech
+               "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(path)]
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: ffmpeg never blocks on what it says
+        encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=errors)
+        try:
+            for chunk in pcm16_chunks(samples):
+                encoder.stdin.write(chunk)
+            encoder.stdin.close()
+        except BrokenPipeError:
+            pass  # ffmpeg stopped early: its exit code and message say why
+        returncode = encoder.wait()
+        errors.seek(0)
+        said = errors.read()
+    if returncode != 0:
+        raise AudioError(f"cannot encode the MP3 ({_first_error_line(said, returncode)})")
 
 
 def ebur128(path: Path) -> tuple[float, float] | None:

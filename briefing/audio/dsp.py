@@ -12,7 +12,8 @@ import numpy as np
 SILENCE_DB = -45.0  # relative to the clip's peak: below this is silence to trim
 FADE_SECONDS = 0.008
 OVERSAMPLE = 4  # true peaks are read on a 4x oversampled signal, as BS.1770 does
-CHUNK_SECONDS = 10.0
+CHUNK_SECONDS = 10.0  # long signals are measured and limited this much at a time
+BLOCK_STEPS = 4  # a BS.1770 gating block (400 ms) is four 100 ms steps (75 % overlap)
 CONTROL_SECONDS = 0.002  # hop of the envelope followers
 
 
@@ -115,20 +116,28 @@ def _k_weighting(rate: int) -> np.ndarray:
 def loudness(samples: np.ndarray, rate: int) -> float:
     """Integrated loudness in LUFS (ITU-R BS.1770-4, mono); -inf for silence.
 
-    Vectorised: 400 ms blocks every 100 ms from a running sum of the K-weighted energy,
-    then the absolute (-70 LUFS) and relative (-10 LU) gates.
+    The K-weighted energy is summed per 100 ms step, CHUNK_SECONDS at a time (memory does
+    not grow with the bulletin); each 400 ms gating block is four consecutive steps. Then
+    the absolute (-70 LUFS) and relative (-10 LU) gates.
     """
     from scipy.signal import sosfilt
 
-    block, step = int(round(0.4 * rate)), int(round(0.1 * rate))
+    step = int(round(0.1 * rate))
+    block = BLOCK_STEPS * step
     if samples.size == 0:
         return float("-inf")
     if samples.size < block:  # shorter than one gating block: measure it looped
         samples = np.tile(samples, block // samples.size + 1)
-    energy = sosfilt(_k_weighting(rate), samples.astype(np.float64)) ** 2
-    running = np.concatenate([[0.0], np.cumsum(energy)])
-    starts = np.arange(0, samples.size - block + 1, step)
-    power = (running[starts + block] - running[starts]) / block
+    sos = _k_weighting(rate)
+    state = np.zeros((sos.shape[0], 2))
+    steps = samples.size // step
+    energy = np.empty(steps)
+    chunk = step * max(1, int(CHUNK_SECONDS / 0.1))
+    for begin in range(0, steps * step, chunk):
+        part = samples[begin:min(begin + chunk, steps * step)].astype(np.float64)
+        filtered, state = sosfilt(sos, part, zi=state)
+        energy[begin // step: begin // step + part.size // step] = (filtered ** 2).reshape(-1, step).sum(axis=1)
+    power = np.convolve(energy, np.ones(BLOCK_STEPS), mode="valid") / block
     with np.errstate(divide="ignore"):
         block_lufs = -0.691 + 10 * np.log10(power)
     gated = power[block_lufs > -70.0]
@@ -175,11 +184,15 @@ def _oversampled_chunks(samples: np.ndarray, rate: int):
         yield done, np.abs(samples[done:]).astype(np.float32)
 
 
-def sample_peaks(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Per input sample, the true (inter-sample) peak around it."""
-    out = np.empty(samples.size, np.float32)
+def hop_peaks(samples: np.ndarray, rate: int, hop: int) -> np.ndarray:
+    """The true (inter-sample) peak of each `hop` samples, computed a chunk at a time."""
+    out = np.zeros(-(-samples.size // hop), np.float32)
     for start, peaks in _oversampled_chunks(samples, rate):
-        out[start:start + peaks.size] = peaks
+        if not peaks.size:
+            continue
+        first, last = start // hop, (start + peaks.size - 1) // hop
+        cuts = np.maximum(np.arange(first, last + 1) * hop - start, 0)
+        np.maximum(out[first:last + 1], np.maximum.reduceat(peaks, cuts), out=out[first:last + 1])
     return out
 
 
@@ -245,18 +258,18 @@ def limit(samples: np.ndarray, rate: int, ceiling_db: float, attack: float = 0.0
     hop and averaged over `attack`: the gain ramps down before a peak arrives and, read
     between hops, never gives any sample more than it needs. The recovery after a peak is
     slowed to `release` so the voice does not flutter. Work is done per hop, and per sample
-    only where the gain is below 1, so a long bulletin costs little more than its peaks.
+    only in the chunks where the gain dips below 1; memory does not grow with the bulletin
+    beyond the output itself.
     """
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
     if samples.size == 0:
         return samples
-    needed = np.minimum(1.0, db_to_gain(ceiling_db) / np.maximum(sample_peaks(samples, rate), 1e-9))
-    if needed.min() >= 1.0:
-        return samples
     hop = max(1, int(CONTROL_SECONDS * rate))
     hops = -(-samples.size // hop)
-    per_hop = np.pad(needed, (0, hops * hop - needed.size), constant_values=1.0).reshape(hops, hop).min(axis=1)
+    per_hop = np.minimum(1.0, db_to_gain(ceiling_db) / np.maximum(hop_peaks(samples, rate, hop), 1e-9))
+    if per_hop.min() >= 1.0:
+        return samples
     width = max(1, int(round(attack * rate / hop)))
     ramped = uniform_filter1d(minimum_filter1d(per_hop, size=2 * (width + 1) + 1, mode="nearest"),
                               size=width, mode="nearest")
@@ -268,16 +281,14 @@ def limit(samples: np.ndarray, rate: int, ceiling_db: float, attack: float = 0.0
         state = min(target, coeff * state)
         held[i] = state
     gain_hops = db_to_gain_array(held)
-    active = np.nonzero(gain_hops < 1.0)[0]
     out = samples.astype(np.float32, copy=True)
-    if active.size == 0:
-        return out
-    # only the hops under unity gain (and their neighbours, for the interpolation) are touched
-    touched = np.unique(np.clip(np.concatenate([active - 1, active, active + 1]), 0, hops - 1))
-    positions = (touched[:, None] * hop + np.arange(hop)).ravel()
-    positions = positions[positions < samples.size]
     centres = np.arange(hops) * hop + hop // 2
-    out[positions] *= np.interp(positions, centres, gain_hops).astype(np.float32)
+    step = int(CHUNK_SECONDS * rate)
+    for begin in range(0, samples.size, step):  # a chunk at a time, and only where some gain is under 1
+        end = min(begin + step, samples.size)
+        if gain_hops[max(0, begin // hop - 1):(end - 1) // hop + 2].min() >= 1.0:
+            continue
+        out[begin:end] *= np.interp(np.arange(begin, end), centres, gain_hops).astype(np.float32)
     return out
 
 

@@ -17,15 +17,22 @@ def _key(text: str) -> str:
 
 def drop_duplicates(articles: list[Article]) -> list[Article]:
     """Keep the first of articles with the same title or a near-identical opening."""
-    kept: list[Article] = []
+    kept: list[str] = []  # the openings of the articles kept
     titles: set[str] = set()
+    out: list[Article] = []
     for article in articles:
         title = _key(article.title)
         opening = _key(" ".join(article.paragraphs[:1]))[:300]
-        if (title and title in titles) or any(
-                SequenceMatcher(None, opening, _key(" ".join(k.paragraphs[:1]))[:300]).ratio() >= SIMILAR_LEAD
-                for k in kept if opening):
+        if (title and title in titles) or (opening and any(_similar(opening, other) for other in kept)):
             continue
         titles.add(title)
-        kept.append(article)
-    return kept
+        kept.append(opening)
+        out.append(article)
+    return out
+
+
+def _similar(a: str, b: str) -> bool:
+    # the cheap upper bounds first: most pairs of a day's stories fail them
+    matcher = SequenceMatcher(None, a, b)
+    return (matcher.real_quick_ratio() >= SIMILAR_LEAD and matcher.quick_ratio() >= SIMILAR_LEAD
+            and matcher.ratio() >= SIMILAR_LEAD)
