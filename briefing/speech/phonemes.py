@@ -45,6 +45,9 @@ class Phonemizer:
             from misaki.espeak import EspeakFallback
 
             self._en[british] = EspeakFallback(british=british)
+            # phonemizer logs through its own stderr handler; its "words count mismatch" warning
+            # is expected here (punctuation is kept) and is not the listener's concern
+            logging.getLogger("phonemizer").setLevel(logging.ERROR)
         for pattern, replacement in _EN_NUMBERS:
             text = pattern.sub(replacement, text)
         phonemes, _ = self._en[british](SimpleNamespace(text=text))
