@@ -48,9 +48,12 @@ def segment_to_array(segment: AudioSegment) -> np.ndarray:
     return samples / float(1 << (8 * segment.sample_width - 1))
 
 
+def _ffmpeg_command(args: list[str]) -> list[str]:
+    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args]
+
+
 def _ffmpeg(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args],
-                          input=stdin, capture_output=True, check=False)
+    return subprocess.run(_ffmpeg_command(args), input=stdin, capture_output=True, check=False)
 
 
 def _first_error_line(stderr: bytes, returncode: int) -> str:
@@ -88,11 +91,11 @@ def encode_mp3(samples: np.ndarray, rate: int, path: Path, bitrate_kbps: int) ->
     if bitrate_kbps not in MP3_BITRATES:
         raise AudioError(f"{bitrate_kbps} kbit/s is not an MP3 bit rate; use one of "
                          f"{', '.join(map(str, MP3_BITRATES))}")
-    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-               "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-",
-               "-codec:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(rate), "-ac", "1",
-               "-compression_level", "5",  # LAME -q 5: a third faster than the default, same for speech
-               "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(path)]
+    command = _ffmpeg_command([
+        "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-",
+        "-codec:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(rate), "-ac", "1",
+        "-compression_level", "5",  # LAME -q 5: a third faster than the default, same for speech
+        "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(path)])
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: ffmpeg never blocks on what it says
         encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=errors)
         try:

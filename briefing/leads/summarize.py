@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..models import Article, Lang
@@ -101,34 +102,36 @@ def headline_from(lead: str, lang: Lang, limit: int = 24) -> str:
     first = next(iter(split_sentences(lead, lang)), lead).strip()
     size = (lambda t: len(t)) if lang == "zh" else (lambda t: len(t.split()))
     budget = limit if lang == "zh" else limit // 2
-    clause = [c for c in clause_ends(first, lang) if size(first[:c]) <= budget]
-    if clause:
-        return first[:clause[-1]].rstrip(" ，,；;：:")
-    if size(first) <= budget:
+    fits = lambda prefix: size(prefix) <= budget  # noqa: E731
+    clause = _last_fitting(first, clause_ends(first, lang), fits)
+    if clause is not None:
+        return first[:clause].rstrip(" ，,；;：:")
+    if fits(first):
         return first.rstrip("。.！!")
-    words = [c for c in word_ends(first, lang) if size(first[:c]) <= budget]
-    return first[:words[-1]] if words else first[:limit]
+    word = _last_fitting(first, word_ends(first, lang), fits)
+    return first[:word] if word is not None else first[:limit]
 
 
 def shorten(sentence: str, seconds: float, lang: Lang) -> str:
     """One over-long sentence cut to fit `seconds`: at the last clause break that fits, else the
     first one, else at a word break; never inside quotes or brackets; closed with a full stop."""
+    fits = lambda prefix: speaking_seconds(prefix, lang) <= seconds  # noqa: E731
     cuts = clause_ends(sentence, lang)
-    cut = _last_fitting(sentence, cuts, seconds, lang)
+    cut = _last_fitting(sentence, cuts, fits)
     if cut is None and cuts and speaking_seconds(sentence[:cuts[0]], lang) <= 2 * seconds:
         cut = cuts[0]
     if cut is None:
-        cut = _last_fitting(sentence, word_ends(sentence, lang), seconds, lang)
+        cut = _last_fitting(sentence, word_ends(sentence, lang), fits)
     if cut is None:
         return sentence
     return _close(sentence[:cut], lang)
 
 
-def _last_fitting(sentence: str, cuts: list[int], seconds: float, lang: Lang) -> int | None:
-    """The last of the ascending `cuts` whose prefix is spoken within `seconds`. A binary search:
-    reading time grows with the prefix, and an unpunctuated page can offer thousands of cuts."""
-    fits = bisect.bisect_right(cuts, False, key=lambda c: speaking_seconds(sentence[:c], lang) > seconds)
-    return cuts[fits - 1] if fits else None
+def _last_fitting(text: str, cuts: list[int], fits: Callable[[str], bool]) -> int | None:
+    """The last of the ascending `cuts` whose prefix of `text` still `fits`. A binary search:
+    a prefix only grows with the cut, and an unpunctuated page can offer thousands of cuts."""
+    fitting = bisect.bisect_right(cuts, False, key=lambda c: not fits(text[:c]))
+    return cuts[fitting - 1] if fitting else None
 
 
 def _close(text: str, lang: Lang) -> str:
