@@ -83,32 +83,89 @@ def pcm16_chunks(samples: np.ndarray):
         yield np.clip((part + dither) * 32767.0, -32768, 32767).astype("<i2").tobytes()
 
 
+def _encoder_args(rate: int, bitrate_kbps: int) -> list[str]:
+    """16-bit PCM on stdin -> mono CBR MP3 at `rate` (the output is added by the caller)."""
+    if bitrate_kbps not in MP3_BITRATES:
+        raise AudioError(f"{bitrate_kbps} kbit/s is not an MP3 bit rate; use one of "
+                         f"{', '.join(map(str, MP3_BITRATES))}")
+    return ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-",
+            "-codec:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(rate), "-ac", "1",
+            "-compression_level", "5"]  # LAME -q 5: a third faster than the default, same for speech
+
+
+_MP3_FILE = "write_xing=1:id3v2_version=0"  # a LAME/Info header (exact length, gapless delay); tags come later
+
+
+def _feed(encoder: subprocess.Popen, samples: np.ndarray) -> None:
+    try:
+        for chunk in pcm16_chunks(samples):
+            encoder.stdin.write(chunk)
+        encoder.stdin.close()
+    except BrokenPipeError:
+        pass  # ffmpeg stopped early: its exit code and message say why
+
+
 def encode_mp3(samples: np.ndarray, rate: int, path: Path, bitrate_kbps: int) -> None:
     """Write mono CBR MP3 at `rate`, with a LAME/Info header (exact length, gapless delay).
 
     ID3 tags are added afterwards by the tagger.
     """
-    if bitrate_kbps not in MP3_BITRATES:
-        raise AudioError(f"{bitrate_kbps} kbit/s is not an MP3 bit rate; use one of "
-                         f"{', '.join(map(str, MP3_BITRATES))}")
-    command = _ffmpeg_command([
-        "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-",
-        "-codec:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(rate), "-ac", "1",
-        "-compression_level", "5",  # LAME -q 5: a third faster than the default, same for speech
-        "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(path)])
+    command = _ffmpeg_command([*_encoder_args(rate, bitrate_kbps), "-write_xing", "1", "-id3v2_version", "0",
+                               "-f", "mp3", "-y", str(path)])
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: ffmpeg never blocks on what it says
         encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=errors)
-        try:
-            for chunk in pcm16_chunks(samples):
-                encoder.stdin.write(chunk)
-            encoder.stdin.close()
-        except BrokenPipeError:
-            pass  # ffmpeg stopped early: its exit code and message say why
+        _feed(encoder, samples)
         returncode = encoder.wait()
         errors.seek(0)
         said = errors.read()
     if returncode != 0:
         raise AudioError(f"cannot encode the MP3 ({_first_error_line(said, returncode)})")
+
+
+def encode_and_measure(samples: np.ndarray, rate: int, path: Path, bitrate_kbps: int) -> tuple[float, float] | None:
+    """Encode as encode_mp3 does and measure the encoded audio while it is being encoded.
+
+    The encoder sends the same MP3 frames to the file and to a pipe (ffmpeg's tee muxer); a
+    second ffmpeg decodes the pipe through the EBU R128 meter, on the other core, so the
+    check of the encoded file costs almost no time of its own. Returns (LUFS, dBTP) as
+    `ebur128` does; None when the meter could not report (the file is written regardless).
+    """
+    if not re.fullmatch(r"[\w.-]+", path.name):  # the tee muxer gives | [ ] : a meaning
+        encode_mp3(samples, rate, path, bitrate_kbps)
+        return ebur128(path)
+    tee = f"[f=mp3:{_MP3_FILE}]{path.name}|[f=mp3:write_xing=0:id3v2_version=0:onfail=ignore]pipe:1"
+    encode = _ffmpeg_command([*_encoder_args(rate, bitrate_kbps), "-map", "0:a", "-f", "tee", "-y", tee])
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryFile() as report:
+        encoder = subprocess.Popen(encode, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+                                   cwd=path.parent)
+        meter = subprocess.Popen(_meter_command("pipe:0", ["-f", "mp3"]), stdin=encoder.stdout,
+                                 stdout=subprocess.DEVNULL, stderr=report)
+        encoder.stdout.close()  # the meter holds the pipe now; it sees the end when the encoder exits
+        _feed(encoder, samples)
+        returncode = encoder.wait()
+        metered = meter.wait()
+        errors.seek(0)
+        said = errors.read()
+        report.seek(0)
+        measured = _read_meter(report.read(), metered)
+    if returncode != 0:
+        raise AudioError(f"cannot encode the MP3 ({_first_error_line(said, returncode)})")
+    return measured
+
+
+def _meter_command(source: str, input_args: list[str] = ()) -> list[str]:
+    return _ffmpeg_command(["-nostats", "-loglevel", "info", *input_args, "-i", source,
+                            "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"])
+
+
+def _read_meter(stderr: bytes, returncode: int) -> tuple[float, float] | None:
+    report = stderr.decode("utf-8", "replace")
+    summary = report[report.rfind("Summary:"):] if "Summary:" in report else ""
+    lufs = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    if returncode != 0 or not lufs or not peak:
+        return None
+    return float(lufs.group(1)), float(peak.group(1))
 
 
 def ebur128(path: Path) -> tuple[float, float] | None:
@@ -117,11 +174,6 @@ def ebur128(path: Path) -> tuple[float, float] | None:
     This is the meter podcast hosts and the project's acceptance check use. None when its
     report cannot be read (the caller then measures by itself).
     """
-    proc = _ffmpeg(["-nostats", "-loglevel", "info", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"])
-    report = proc.stderr.decode("utf-8", "replace")
-    summary = report[report.rfind("Summary:"):] if "Summary:" in report else ""
-    lufs = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
-    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
-    if proc.returncode != 0 or not lufs or not peak:
-        return None
-    return float(lufs.group(1)), float(peak.group(1))
+    command = _meter_command(str(path))
+    proc = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, check=False)
+    return _read_meter(proc.stderr, proc.returncode)

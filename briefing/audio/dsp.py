@@ -251,7 +251,7 @@ def compress(samples: np.ndarray, rate: int, threshold_db: float, ratio: float =
 
 
 def limit(samples: np.ndarray, rate: int, ceiling_db: float, attack: float = 0.005,
-          release: float = 0.08) -> np.ndarray:
+          release: float = 0.08, in_place: bool = False) -> np.ndarray:
     """Look-ahead true-peak limiter: no 4x-oversampled peak of the output exceeds the ceiling.
 
     The gain each 2 ms hop needs (the least over its samples) is held over +-`attack` plus a
@@ -259,7 +259,8 @@ def limit(samples: np.ndarray, rate: int, ceiling_db: float, attack: float = 0.0
     between hops, never gives any sample more than it needs. The recovery after a peak is
     slowed to `release` so the voice does not flutter. Work is done per hop, and per sample
     only in the chunks where the gain dips below 1; memory does not grow with the bulletin
-    beyond the output itself.
+    beyond the output itself (nor by that with `in_place`, which limits float32 `samples`
+    where they are).
     """
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
@@ -281,7 +282,7 @@ def limit(samples: np.ndarray, rate: int, ceiling_db: float, attack: float = 0.0
         state = min(target, coeff * state)
         held[i] = state
     gain_hops = db_to_gain_array(held)
-    out = samples.astype(np.float32, copy=True)
+    out = samples if in_place and samples.dtype == np.float32 else samples.astype(np.float32, copy=True)
     centres = np.arange(hops) * hop + hop // 2
     step = int(CHUNK_SECONDS * rate)
     for begin in range(0, samples.size, step):  # a chunk at a time, and only where some gain is under 1

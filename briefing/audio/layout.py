@@ -1,14 +1,14 @@
 """Laying the bulletin out: every clip prepared and placed, every sentence and story timed.
 
-Voice clips follow one another on a timeline (pieces kept in a list and joined once:
-linear time and memory). Sounds and the music bed are overlays at known offsets, added
-into the joined voice track in place. Cue and chapter times are sample positions on this
+Voice clips follow one another on a timeline, written into one buffer sized beforehand
+(linear time, one copy of the bulletin in memory). Sounds are overlays at known offsets
+and the music bed is added under the voice, all in place. Cue and chapter times are sample positions on this
 timeline, so they are exactly where the audio is.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,46 +42,61 @@ class Pauses:
     before_outro: float = 0.45  # last word -> outro sound
 
 
-@dataclass
 class Timeline:
-    """Voice pieces in order, joined once; overlays added afterwards."""
+    """The bulletin's samples in one buffer, written in place as pieces are laid on it.
 
-    rate: int
-    parts: list[np.ndarray] = field(default_factory=list)
-    overlays: list[tuple[int, np.ndarray]] = field(default_factory=list)
-    length: int = 0  # samples so far
+    The buffer is sized from the clips before anything is placed (an estimate that only
+    errs long; untouched pages of a zeroed allocation cost no memory), so nothing is
+    joined or copied afterwards: memory is one copy of the bulletin. Overlays (sounds) are
+    added where they fall, also past the voice written so far.
+    """
+
+    def __init__(self, rate: int, expected_seconds: float = 60.0) -> None:
+        self.rate = rate
+        self.samples = np.zeros(int(expected_seconds * rate), np.float32)
+        self.length = 0  # samples laid so far
 
     @property
     def now(self) -> float:
         return self.length / self.rate
 
+    def _reserve(self, end: int) -> None:
+        if end > self.samples.size:  # the estimate was short: grow once, by half again
+            grown = np.zeros(max(end, self.samples.size * 3 // 2), np.float32)
+            grown[:self.samples.size] = self.samples
+            self.samples = grown
+
     def add(self, samples: np.ndarray) -> tuple[float, float]:
         start = self.now
-        self.parts.append(samples.astype(np.float32, copy=False))
-        self.length += samples.size
+        end = self.length + samples.size
+        self._reserve(end)
+        self.samples[self.length:end] += samples  # added: an overlay may already sound here
+        self.length = end
         return start, self.now
 
     def pause(self, seconds: float) -> None:
-        self.add(dsp.silence(seconds, self.rate))
+        self.extend_to(self.now + seconds)
 
     def overlay(self, samples: np.ndarray, at: float) -> None:
-        self.overlays.append((int(round(at * self.rate)), samples))
+        start = int(round(at * self.rate))
+        self._reserve(start + samples.size)
+        self.samples[start:start + samples.size] += samples
 
     def extend_to(self, seconds: float) -> None:
-        """Make the timeline at least `seconds` long (so overlays fit)."""
-        missing = int(round(seconds * self.rate)) - self.length
-        if missing > 0:
-            self.add(np.zeros(missing, np.float32))
+        """Make the timeline at least `seconds` long (silence, or what overlays put there)."""
+        end = int(round(seconds * self.rate))
+        self._reserve(end)
+        self.length = max(self.length, end)
 
-    def voice_track(self) -> np.ndarray:
-        return np.concatenate(self.parts) if self.parts else np.zeros(0, np.float32)
+    def audio(self) -> np.ndarray:
+        return self.samples[:self.length]
 
-    def mix(self, voice: np.ndarray) -> np.ndarray:
-        """The voice track with every overlay added (in place)."""
-        for start, samples in self.overlays:
-            end = min(voice.size, start + samples.size)
-            voice[start:end] += samples[: end - start]
-        return voice
+
+def _expected_seconds(speech: Speech) -> float:
+    """An upper estimate of the bulletin's length: every clip untrimmed plus generous pauses."""
+    voiced = sum(a.size / clip.rate for clip in speech.clips for a in clip.sentences)
+    sentences = sum(len(clip.sentences) for clip in speech.clips)
+    return voiced + 1.0 * sentences + 3.0 * len(speech.clips) + 30.0
 
 
 def prepare_clip(clip: Clip, rate: int = RATE, target_lufs: float = VOICE_LUFS) -> list[np.ndarray]:
@@ -161,7 +176,7 @@ def lay_out(speech: Speech, pauses: Pauses = Pauses(), music_bed: Path | None = 
             rate: int = RATE) -> Layout:
     """Place every clip and sound; return the raw mix with its chapters and cues."""
     script = speech.script
-    timeline = Timeline(rate)
+    timeline = Timeline(rate, _expected_seconds(speech))
     cues: list[Cue] = []
     stories: dict[int, list[float]] = {}
     opening: tuple[float, float] | None = None
@@ -193,11 +208,10 @@ def lay_out(speech: Speech, pauses: Pauses = Pauses(), music_bed: Path | None = 
     outro = _sound("outro", OUTRO_LU, rate)
     timeline.overlay(outro, timeline.now)
     timeline.extend_to(timeline.now + outro.size / rate)
-    voice = timeline.voice_track()
+    mix = timeline.audio()
     if bed is not None:
         speech_end = opening[1] if opening else BED_INTRO
-        _add_bed(voice, bed, speech_end + BED_FADE_OUT, rate)
-    mix = timeline.mix(voice)
+        _add_bed(mix, bed, speech_end + BED_FADE_OUT, rate)
     total = mix.size / rate
     chapters = [Chapter(_label(script, "opening"), 0.0, opening[1] if opening else 0.0)]
     for index, item in enumerate(script.items):

@@ -14,8 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import dsp
-from . import codec
-from .codec import decode_file, encode_mp3
+from .codec import decode_file, encode_and_measure
 
 log = logging.getLogger(__name__)
 
@@ -43,31 +42,37 @@ def measure(samples: np.ndarray, rate: int) -> Measurement:
     return Measurement(dsp.loudness(samples, rate), dsp.true_peak_db(samples, rate))
 
 
-def measure_file(path: Path, rate: int) -> Measurement:
+def _file_measurement(report: tuple[float, float] | None, path: Path, rate: int) -> Measurement:
     """What the encoded file measures: ffmpeg's meter (it reads high-frequency peaks a little
     higher than ours, so it is the one to satisfy), or ours on the decoded file."""
-    report = codec.ebur128(path)
     return Measurement(*report) if report is not None else measure(decode_file(path, rate), rate)
 
 
 def master(mix: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS,
-           ceiling_dbtp: float = FIRST_CEILING_DBTP) -> np.ndarray:
-    """Bring the mix to `target_lufs` with no true peak over `ceiling_dbtp`."""
-    out = dsp.limit(mix * dsp.gain_to(mix, rate, target_lufs), rate, ceiling_dbtp)
+           ceiling_dbtp: float = FIRST_CEILING_DBTP, in_place: bool = False) -> np.ndarray:
+    """Bring the mix to `target_lufs` with no true peak over `ceiling_dbtp` (in the mix's own
+    buffer with `in_place`: a long bulletin then needs no second copy of itself)."""
+    out = mix if in_place and mix.dtype == np.float32 else mix.astype(np.float32, copy=True)
+    out *= dsp.gain_to(out, rate, target_lufs)
+    dsp.limit(out, rate, ceiling_dbtp, in_place=True)
     # limiting takes a little loudness away: give it back (when it matters), and catch the peaks that raises
     correction = dsp.gain_to(out, rate, target_lufs, max_gain_db=1.0)
-    return dsp.limit(out * correction, rate, ceiling_dbtp) if abs(20 * np.log10(correction)) > LUFS_TOLERANCE else out
+    if abs(20 * np.log10(correction)) > LUFS_TOLERANCE:
+        out *= correction
+        dsp.limit(out, rate, ceiling_dbtp, in_place=True)
+    return out
 
 
 def master_to_mp3(mix: np.ndarray, rate: int, path: Path, bitrate_kbps: int,
-                  target_lufs: float = TARGET_LUFS) -> tuple[np.ndarray, Measurement]:
-    """Master and encode `mix` to `path`; return the master and what the MP3 measures."""
+                  target_lufs: float = TARGET_LUFS, in_place: bool = False) -> tuple[np.ndarray, Measurement]:
+    """Master and encode `mix` to `path`; return the master and what the MP3 measures.
+    With `in_place` the mix becomes the master (the caller no longer needs the raw mix)."""
     ceiling = FIRST_CEILING_DBTP
     expected_loss = ENCODER_LOSS_DB.get(bitrate_kbps, 0.0)
-    mastered = master(mix, rate, target_lufs + expected_loss, ceiling)
+    mastered = master(mix, rate, target_lufs + expected_loss, ceiling, in_place=in_place)
     for attempt in range(1, ATTEMPTS + 1):
-        encode_mp3(mastered, rate, path, bitrate_kbps)
-        measured = measure_file(path, rate)
+        report = encode_and_measure(mastered, rate, path, bitrate_kbps)  # measured while encoding
+        measured = _file_measurement(report, path, rate)
         log.info("encode %d: %.2f LUFS, %.2f dBTP (limiter ceiling %.2f dBTP)",
                  attempt, measured.lufs, measured.true_peak, ceiling)
         if measured.ok(target_lufs) or not np.isfinite(measured.lufs) or attempt == ATTEMPTS:
@@ -75,7 +80,8 @@ def master_to_mp3(mix: np.ndarray, rate: int, path: Path, bitrate_kbps: int,
         if measured.true_peak > PEAK_GOAL_DBTP:
             ceiling -= measured.true_peak - PEAK_GOAL_DBTP + 0.1
         # the encoder's change of level is stable: correct the master by it and limit again
-        mastered = dsp.limit(mastered * dsp.db_to_gain(target_lufs - measured.lufs), rate, ceiling)
+        mastered *= dsp.db_to_gain(target_lufs - measured.lufs)
+        dsp.limit(mastered, rate, ceiling, in_place=True)
     if not measured.ok(target_lufs):
         log.warning("the bulletin measures %.1f LUFS and %.1f dBTP (target %.1f LUFS, <= %.1f dBTP)",
                     measured.lufs, measured.true_peak, target_lufs, PEAK_GOAL_DBTP)
