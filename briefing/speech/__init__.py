@@ -78,7 +78,8 @@ class _Speaker:
             options = {}
             if name == "edge":
                 settings = self.ctx.settings
-                options = dict(receive_timeout=settings.edge_timeout, retries=settings.edge_retries)
+                options = dict(receive_timeout=settings.edge_timeout, retries=settings.edge_retries,
+                               requests_at_once=settings.concurrency)
             self.engines[name] = create_engine(name, **options)
         return self.engines[name]
 
@@ -175,7 +176,9 @@ def speak(script: Script, ctx: Context) -> Speech:
     for lang in sorted({s.lang for s in script.segments}):
         speaker.engine(primary).check_voice(voice_for(primary, lang, ctx))
     ctx.progress.stage("speaking", total=len(script.items))
-    workers = max(1, min(speaker.engine(primary).max_workers, settings.concurrency))
+    # twice the requests allowed at once (the online engine holds its requests to that number):
+    # while some threads wait on the service, others decode and store what came back
+    workers = max(1, min(speaker.engine(primary).max_workers, 2 * settings.concurrency))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         groups = list(pool.map(speaker.speak, _groups(script)))
 

@@ -12,6 +12,7 @@ import logging
 import os
 import random
 import re
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +43,9 @@ class EdgeEngine:
     name = "edge"
 
     def __init__(self, receive_timeout: float = 30, retries: int = 3, max_workers: int = 32,
-                 backoff: float = 0.5) -> None:
+                 backoff: float = 0.5, requests_at_once: int = 8) -> None:
+        """`requests_at_once` bounds the requests in flight, whatever the number of threads
+        calling synthesize: the others decode what came back meanwhile."""
         import edge_tts
 
         self._edge_tts = edge_tts
@@ -51,6 +54,7 @@ class EdgeEngine:
         self.retries = retries
         self.max_workers = max_workers
         self.backoff = backoff
+        self._slots = threading.BoundedSemaphore(max(1, requests_at_once))
         url = os.environ.get(URL_ENV)
         if url:
             import edge_tts.communicate
@@ -89,7 +93,8 @@ class EdgeEngine:
 
     def synthesize(self, sentences: list[str], voice: str, lang: Lang, rate: str) -> Clip:
         text = "\n".join(sentences)
-        mp3, boundaries = asyncio.run(self._request_with_retries(text, voice, rate))
+        with self._slots:
+            mp3, boundaries = asyncio.run(self._request_with_retries(text, voice, rate))
         audio, sample_rate = decode_mp3(mp3)
         pieces = _split_at_sentences(audio, sample_rate, sentences, boundaries)
         return Clip(sentences=pieces, rate=sample_rate, engine=self.name, voice=voice)

@@ -12,7 +12,7 @@ from .voices import VoiceInfo
 
 class SpeechEngine(Protocol):
     name: str
-    max_workers: int  # the most segments worth synthesizing at once (the build's --concurrency may ask fewer)
+    max_workers: int  # the most threads worth synthesizing at once (requests in flight are the engine's to limit)
 
     @property
     def version(self) -> str:
