@@ -2,8 +2,8 @@
 
 Voice clips follow one another on a timeline, written into one buffer sized beforehand
 (linear time, one copy of the bulletin in memory). Sounds are overlays at known offsets
-and the music bed is added under the voice, all in place. Cue and chapter times are sample positions on this
-timeline, so they are exactly where the audio is.
+and the music bed is added under the voice, all in place. Cue and chapter times are
+sample positions on this timeline, so they are exactly where the audio is.
 """
 
 from __future__ import annotations
