@@ -182,3 +182,19 @@ def test_music_bed_plays_before_the_voice_and_ducks_under_it(tmp_path):
     assert 20 * np.log10(under_voice / alone) <= -10  # ducked
     assert later < alone / 100  # gone after the opening
     assert ebur128(bulletin.audio)["true_peak"] <= -1.5
+
+
+def test_timeline_grows_when_its_estimate_is_short_and_keeps_every_piece():
+    from briefing.audio.layout import Timeline
+
+    rate = 1000
+    timeline = Timeline(rate, expected_seconds=0.5)  # far too short: it must grow, twice
+    first, second = np.full(400, 0.25, np.float32), np.full(700, -0.5, np.float32)
+    timeline.overlay(np.full(300, 0.1, np.float32), at=0.2)  # under the first piece's end and the pause
+    assert timeline.add(first) == (0.0, 0.4)
+    timeline.pause(0.3)
+    assert timeline.add(second) == (0.7, 1.4)
+    audio = timeline.audio()
+    expected = np.concatenate([first, np.zeros(300, np.float32), second])
+    expected[200:500] += 0.1
+    assert audio.size == 1400 and np.allclose(audio, expected)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import wave
 
 import numpy as np
+import pytest
 
 from audio_probe import ebur128
 from briefing.audio import dsp
@@ -81,3 +82,44 @@ def test_loudness_agrees_with_pyloudnorm_and_ffmpeg():
         by_ffmpeg = float(re.search(r"I:\s+(-?[\d.]+) LUFS", report[report.rfind("Summary"):]).group(1))
         assert abs(ours - reference) < 0.1 and abs(ours - by_ffmpeg) < 0.15, (rate, ours, reference, by_ffmpeg)
     assert dsp.loudness(np.zeros(1000, np.float32), 44100) == float("-inf")
+
+
+def _speechlike(seconds: float, seed: int = 3) -> np.ndarray:
+    """Noise shaped into syllables and pauses, at a moderate level."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * RATE)) / RATE
+    syllables = np.clip(np.sin(2 * np.pi * 3.0 * t), 0, None) * (np.sin(2 * np.pi * 0.25 * t) > -0.5)
+    return (rng.standard_normal(t.size) * 0.1 * syllables).astype(np.float32)
+
+
+def test_the_mp3_is_measured_while_it_is_encoded(tmp_path):
+    """The tee'd encode writes the same file as a plain encode, and its meter reads what
+    ffmpeg's meter reads on that file afterwards."""
+    from briefing.audio import codec
+
+    signal = _speechlike(8.0)
+    plain, teed = tmp_path / "plain.mp3", tmp_path / "teed.mp3"
+    codec.encode_mp3(signal, RATE, plain, 96)
+    measured = codec.encode_and_measure(signal, RATE, teed, 96)
+    assert teed.read_bytes() == plain.read_bytes()
+    afterwards = ebur128(teed)
+    assert measured is not None
+    # the piped stream has no LAME header, so its decoder keeps the encoder's 25 ms of delay:
+    # the 400 ms gating blocks fall a little differently on this short signal
+    assert abs(measured[0] - afterwards["lufs"]) <= 0.15 and abs(measured[1] - afterwards["true_peak"]) <= 0.1
+    odd = tmp_path / "a name with | and [brackets].mp3"  # not for the tee muxer: encoded, then measured
+    assert codec.encode_and_measure(signal, RATE, odd, 96) == pytest.approx(
+        (afterwards["lufs"], afterwards["true_peak"]), abs=0.05)
+    assert odd.read_bytes() == plain.read_bytes()
+
+
+def test_mastering_in_place_uses_the_mix_buffer_and_matches_a_copy():
+    from briefing.audio.master import master
+
+    mix = _speechlike(6.0) * 3.0  # loud enough that the limiter must work
+    copy = master(mix, RATE)
+    assert not np.shares_memory(copy, mix)
+    in_place = master(mix, RATE, in_place=True)
+    assert np.shares_memory(in_place, mix)
+    assert np.allclose(in_place, copy, atol=1e-6)
+    assert abs(dsp.loudness(in_place, RATE) - (-16.0)) <= 0.5 and dsp.true_peak_db(in_place, RATE) <= -2.4
