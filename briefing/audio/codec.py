@@ -93,7 +93,8 @@ def _encoder_args(rate: int, bitrate_kbps: int) -> list[str]:
             "-compression_level", "5"]  # LAME -q 5: a third faster than the default, same for speech
 
 
-_MP3_FILE = "write_xing=1:id3v2_version=0"  # a LAME/Info header (exact length, gapless delay); tags come later
+# the MP3 file: a LAME/Info header (exact length, gapless delay), no ID3 yet (the tagger adds it)
+_MP3_FILE_OPTIONS = {"write_xing": "1", "id3v2_version": "0"}
 
 
 def _feed(encoder: subprocess.Popen, samples: np.ndarray) -> None:
@@ -110,8 +111,8 @@ def encode_mp3(samples: np.ndarray, rate: int, path: Path, bitrate_kbps: int) ->
 
     ID3 tags are added afterwards by the tagger.
     """
-    command = _ffmpeg_command([*_encoder_args(rate, bitrate_kbps), "-write_xing", "1", "-id3v2_version", "0",
-                               "-f", "mp3", "-y", str(path)])
+    file_options = [arg for name, value in _MP3_FILE_OPTIONS.items() for arg in (f"-{name}", value)]
+    command = _ffmpeg_command([*_encoder_args(rate, bitrate_kbps), *file_options, "-f", "mp3", "-y", str(path)])
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: ffmpeg never blocks on what it says
         encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=errors)
         _feed(encoder, samples)
@@ -133,12 +134,13 @@ def encode_and_measure(samples: np.ndarray, rate: int, path: Path, bitrate_kbps:
     if not re.fullmatch(r"[\w.-]+", path.name):  # the tee muxer gives | [ ] : a meaning
         encode_mp3(samples, rate, path, bitrate_kbps)
         return ebur128(path)
-    tee = f"[f=mp3:{_MP3_FILE}]{path.name}|[f=mp3:write_xing=0:id3v2_version=0:onfail=ignore]pipe:1"
+    file_options = ":".join(f"{name}={value}" for name, value in _MP3_FILE_OPTIONS.items())
+    tee = f"[f=mp3:{file_options}]{path.name}|[f=mp3:write_xing=0:id3v2_version=0:onfail=ignore]pipe:1"
     encode = _ffmpeg_command([*_encoder_args(rate, bitrate_kbps), "-map", "0:a", "-f", "tee", "-y", tee])
     with tempfile.TemporaryFile() as errors, tempfile.TemporaryFile() as report:
         encoder = subprocess.Popen(encode, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
                                    cwd=path.parent)
-        meter = subprocess.Popen(_meter_command("pipe:0", ["-f", "mp3"]), stdin=encoder.stdout,
+        meter = subprocess.Popen(_meter_command("pipe:0", ("-f", "mp3")), stdin=encoder.stdout,
                                  stdout=subprocess.DEVNULL, stderr=report)
         encoder.stdout.close()  # the meter holds the pipe now; it sees the end when the encoder exits
         _feed(encoder, samples)
@@ -153,7 +155,7 @@ def encode_and_measure(samples: np.ndarray, rate: int, path: Path, bitrate_kbps:
     return measured
 
 
-def _meter_command(source: str, input_args: list[str] = ()) -> list[str]:
+def _meter_command(source: str, input_args: tuple[str, ...] = ()) -> list[str]:
     return _ffmpeg_command(["-nostats", "-loglevel", "info", *input_args, "-i", source,
                             "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"])
 

@@ -94,10 +94,6 @@ def fade(samples: np.ndarray, rate: int, seconds: float = FADE_SECONDS,
     return out
 
 
-def silence(seconds: float, rate: int) -> np.ndarray:
-    return np.zeros(int(round(seconds * rate)), np.float32)
-
-
 def _k_weighting(rate: int) -> np.ndarray:
     """BS.1770's K-weighting (a high shelf, then a high pass) as two biquads for `rate`."""
     w = 2 * np.pi * 1681.974450955533 / rate  # the shelf, as in the standard's 48 kHz coefficients
