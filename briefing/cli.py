@@ -118,7 +118,10 @@ def _settings(**values) -> Settings:
 def build(
     inputs: InputsArg = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (feed, episodes).")] = None,
-    engine: Annotated[Optional[str], typer.Option("--engine", help="auto, edge (online) or kokoro (offline).")] = None,
+    engine: Annotated[Optional[str], typer.Option("--engine", help="auto, edge (online), kokoro (offline) "
+                                                  "or standin (tones, to try the pipeline fast).")] = None,
+    offline_engine: Annotated[Optional[str], typer.Option("--offline-engine", help="The voice auto and a failing "
+                                                          "online voice fall back to (default kokoro).")] = None,
     voice: Annotated[Optional[str], typer.Option("--voice", help="Anchor voice for the show language.")] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="Episode date, YYYY-MM-DD (default: today).")] = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="Public URL of the output folder.")] = None,
@@ -139,7 +142,7 @@ def build(
     from .console import RichProgress
     from .pipeline import build as run_build
 
-    settings = _settings(out_dir=out, engine=engine, voice=voice, date=date, base_url=base_url,
+    settings = _settings(out_dir=out, engine=engine, offline_engine=offline_engine, voice=voice, date=date, base_url=base_url,
                          item_seconds=item_seconds, max_items=max_items, keep=keep, input_format=input_format,
                          skip_failed=skip_failed, concurrency=concurrency, cache_dir=cache_dir,
                          bitrate_kbps=bitrate, music_bed=music_bed)
@@ -208,7 +211,7 @@ def leads(
 @app.command()
 @handles_errors
 def voices(
-    engine: Annotated[str, typer.Option("--engine", help="edge or kokoro.")] = "kokoro",
+    engine: Annotated[str, typer.Option("--engine", help="edge, kokoro or standin.")] = "kokoro",
 ) -> None:
     """List the voices of a speech engine."""
     from .speech import create_engine

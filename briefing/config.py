@@ -19,13 +19,14 @@ from urllib.parse import urlparse
 from .errors import ConfigError
 from .models import Source
 from .settings import Settings, Show
+from .speech.engine import ENGINES
 
 CONFIG_NAME = "briefing.toml"
 
 # TOML table -> (dataclass, {toml key: field name}); keys equal field names unless mapped.
 _SHOW_KEYS = {f.name: f.name for f in fields(Show)}
 _BUILD_KEYS = {
-    "engine": "engine", "rate": "rate", "item_seconds": "item_seconds", "max_items": "max_items",
+    "engine": "engine", "offline_engine": "offline_engine", "rate": "rate", "item_seconds": "item_seconds", "max_items": "max_items",
     "bitrate_kbps": "bitrate_kbps", "keep": "keep", "concurrency": "concurrency",
     "probe_timeout": "probe_timeout", "skip_failed": "skip_failed", "edge_timeout": "edge_timeout",
     "edge_retries": "edge_retries", "lock_wait": "lock_wait",
@@ -122,8 +123,8 @@ def _voices(table: Any, where: str) -> tuple[tuple[str, str, str], ...]:
         if lang not in ("zh", "en") or not isinstance(engines, dict):
             raise ConfigError(f"{where}: unknown language {lang!r}; use zh.ENGINE = \"VOICE\" or en.ENGINE = \"VOICE\"")
         for engine, voice in engines.items():
-            if engine not in ("edge", "kokoro"):
-                raise ConfigError(f"{where} {lang}.{engine}: unknown engine; valid: edge, kokoro")
+            if engine not in ENGINES:
+                raise ConfigError(f"{where} {lang}.{engine}: unknown engine; valid: {', '.join(ENGINES)}")
             if not isinstance(voice, str):
                 raise ConfigError(f"{where} {lang}.{engine}: must be a voice name in quotes")
             out.append((lang, engine, voice))

@@ -11,7 +11,6 @@ from urllib.parse import urlparse
 from .errors import ConfigError
 from .models import Source
 
-ENGINES = ("auto", "edge", "kokoro")
 LANGS = ("zh", "en")
 SERVE_HOST, SERVE_PORT = "127.0.0.1", 8000  # where `briefing serve` listens unless told otherwise
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # kbit/s an MP3 can have
@@ -43,7 +42,8 @@ class Settings:
     cache_dir: Path | None = None  # None: OUT/.cache
     base_url: str = f"http://{SERVE_HOST}:{SERVE_PORT}/"
     date: dt.date = field(default_factory=dt.date.today)
-    engine: str = "auto"
+    engine: str = "auto"  # a name in briefing.speech.engine.ENGINES, or auto (online when reachable)
+    offline_engine: str = "kokoro"  # what `auto` and a failing online voice fall back to
     voice: str | None = None  # overrides the preset anchor voice for the show language
     rate: str = "+0%"  # edge-tts style speaking-rate change, also applied offline
     item_seconds: float = 30.0
@@ -65,7 +65,12 @@ class Settings:
     closing_words: str | None = None  # bulletin closing; None: the language's own
 
     def __post_init__(self) -> None:
-        _check(self.engine in ENGINES, f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
+        from .speech.engine import ENGINES, OFFLINE_ENGINES  # here: the speech package imports settings
+
+        engines = ("auto", *ENGINES)
+        _check(self.engine in engines, f"engine must be one of {', '.join(engines)}, not {self.engine!r}")
+        _check(self.offline_engine in OFFLINE_ENGINES,
+               f"offline engine must be one of {', '.join(OFFLINE_ENGINES)}, not {self.offline_engine!r}")
         _check(self.show.language in LANGS,
                f"show language must be one of {', '.join(LANGS)}, not {self.show.language!r}")
         _check(5 <= self.item_seconds <= 300,

@@ -12,7 +12,6 @@ Clips come from the cache when text, engine, version, voice and rate are unchang
 from __future__ import annotations
 
 import logging
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -27,28 +26,29 @@ log = logging.getLogger(__name__)
 
 __all__ = ["speak", "resolve_engine", "ENGINES", "create_engine"]
 
-OFFLINE = "kokoro"
-
-
-def resolve_engine(name: str, probe_timeout: float) -> str:
+def resolve_engine(name: str, probe_timeout: float, offline: str = "kokoro") -> str:
     """`auto` -> `edge` when the online service answers in time, else the offline engine."""
     if name != "auto":
         return name
     edge = create_engine("edge")
-    return "edge" if edge.available(probe_timeout) else OFFLINE  # type: ignore[attr-defined]
+    return "edge" if edge.available(probe_timeout) else offline  # type: ignore[attr-defined]
 
 
-def _engine_of_voice(voice: str) -> str:
-    return "edge" if re.fullmatch(r"[a-z]{2,3}-[A-Z]{2}\S*Neural", voice) else OFFLINE
+def _is_voice_of(engine: SpeechEngine, voice: str) -> bool:
+    try:
+        engine.check_voice(voice)
+    except VoiceError:
+        return False
+    return True
 
 
-def voice_for(engine: str, lang: Lang, ctx: Context) -> str:
+def voice_for(engine: SpeechEngine, lang: Lang, ctx: Context) -> str:
     """--voice for the show language (when it is a voice of this engine), else [voices], else the preset."""
     settings = ctx.settings
-    if settings.voice and lang == settings.show.language and _engine_of_voice(settings.voice) == engine:
+    if settings.voice and lang == settings.show.language and _is_voice_of(engine, settings.voice):
         return settings.voice
     configured = {(lang_, engine_): voice for lang_, engine_, voice in settings.voices}
-    return configured.get((lang, engine)) or preset_voice(lang, engine)
+    return configured.get((lang, engine.name)) or preset_voice(lang, engine.name)
 
 
 @dataclass
@@ -84,7 +84,8 @@ class _Speaker:
         return self.engines[name]
 
     def speak(self, group: _Group) -> _Group:
-        candidates = [self.primary] + ([OFFLINE] if self.primary != OFFLINE else [])
+        offline = self.ctx.settings.offline_engine
+        candidates = [self.primary] + ([offline] if self.primary != offline else [])
         for name in candidates:
             try:
                 group.clips = [clip for run in _same_language_runs(self.script, group.indexes)
@@ -107,7 +108,7 @@ class _Speaker:
                 raise VoiceError(f"nothing in {segment.text[:40]!r} can be spoken")
         lang = segments[0].lang
         engine = self.engine(engine_name)
-        voice = voice_for(engine_name, lang, self.ctx)
+        voice = voice_for(engine, lang, self.ctx)
         sentences = [s.spoken for segment in segments for s in segment.sentences]
         rate = self.ctx.settings.rate
         key = clip_key(sentences, engine_name, engine.version, voice, lang, rate)
@@ -169,12 +170,12 @@ def _without_items(script: Script, dropped: set[int]) -> tuple[Script, dict[int,
 
 def speak(script: Script, ctx: Context) -> Speech:
     settings = ctx.settings
-    primary = resolve_engine(settings.engine, settings.probe_timeout)
+    primary = resolve_engine(settings.engine, settings.probe_timeout, settings.offline_engine)
     if settings.engine == "auto":
         ctx.progress.note(f"voice: {primary} ({'online' if primary == 'edge' else 'offline, the online service did not answer'})")
     speaker = _Speaker(script, ctx, primary)
     for lang in sorted({s.lang for s in script.segments}):
-        speaker.engine(primary).check_voice(voice_for(primary, lang, ctx))
+        speaker.engine(primary).check_voice(voice_for(speaker.engine(primary), lang, ctx))
     ctx.progress.stage("speaking", total=len(script.items))
     # twice the requests allowed at once (the online engine holds its requests to that number):
     # while some threads wait on the service, others decode and store what came back

@@ -35,7 +35,9 @@ class SpeechEngine(Protocol):
 ENGINES: dict[str, str] = {
     "edge": "briefing.speech.edge:EdgeEngine",
     "kokoro": "briefing.speech.kokoro:KokoroEngine",
+    "standin": "briefing.speech.standin:StandInEngine",
 }
+OFFLINE_ENGINES = ("kokoro", "standin")  # engines that need no network (fallbacks for the online voice)
 
 
 def create_engine(name: str, **options: object) -> SpeechEngine:
