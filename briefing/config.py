@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 from .errors import ConfigError
 from .models import Source
 from .settings import Settings, Show
-from .speech.engine import ENGINES
+from .speak.engine import ENGINES
 
 CONFIG_NAME = "briefing.toml"
 

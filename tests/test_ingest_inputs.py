@@ -8,8 +8,8 @@ import pytest
 
 from briefing.context import Context, LogProgress
 from briefing.errors import InputError
-from briefing.ingest import FORMATS, read_articles, read_document
-from briefing.ingest.source import MAX_INPUT_BYTES
+from briefing.read import FORMATS, read_articles, read_document
+from briefing.read.source import MAX_INPUT_BYTES
 from briefing.settings import Settings
 from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, run_cli
 
@@ -143,8 +143,8 @@ def test_format_can_be_forced_and_must_be_known(tmp_path):
     ("page.txt", "标题\n\n正文。", "page"),
 ])
 def test_formats_are_detected_by_content(tmp_path, name, content, expected):
-    from briefing.ingest import detect_format
-    from briefing.ingest.source import load
+    from briefing.read import detect_format
+    from briefing.read.source import load
 
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..audio.codec import decode_mp3
+from ..assemble.codec import decode_mp3
 from ..errors import VoiceError, unknown_name
 from ..models import Clip, Lang
 from .voices import VoiceInfo, presets

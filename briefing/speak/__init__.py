@@ -174,6 +174,8 @@ def speak(script: Script, ctx: Context) -> Speech:
     if settings.engine == "auto":
         ctx.progress.note(f"voice: {primary} ({'online' if primary == 'edge' else 'offline, the online service did not answer'})")
     speaker = _Speaker(script, ctx, primary)
+    if settings.voice and not any(_is_voice_of(speaker.engine(name), settings.voice) for name in ENGINES):
+        speaker.engine(primary).check_voice(settings.voice)  # no engine has it: name the valid ones
     for lang in sorted({s.lang for s in script.segments}):
         speaker.engine(primary).check_voice(voice_for(speaker.engine(primary), lang, ctx))
     ctx.progress.stage("speaking", total=len(script.items))
@@ -201,6 +203,8 @@ def speak(script: Script, ctx: Context) -> Speech:
                  if g.clips is not None and g.item is not None and g.engine != primary]
     if any(g.clips is not None and g.item is None and g.engine != primary for g in groups):
         fallbacks.insert(0, "opening/closing")
-    return Speech(script=final_script, clips=clips, engine=primary, fallbacks=fallbacks,
-                  synthesized=sum(g.synthesized for g in groups),
-                  synthesized_items=sum(1 for g in groups if g.item is not None and g.synthesized))
+    report = ctx.report
+    report.engine, report.fallbacks, report.items = primary, fallbacks, len(final_script.items)
+    report.synthesized = sum(g.synthesized for g in groups)
+    report.synthesized_items = sum(1 for g in groups if g.item is not None and g.synthesized)
+    return Speech(script=final_script, clips=clips)

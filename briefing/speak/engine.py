@@ -33,9 +33,9 @@ class SpeechEngine(Protocol):
 
 # name -> "module:class"; imported on first use so that an unused engine costs nothing.
 ENGINES: dict[str, str] = {
-    "edge": "briefing.speech.edge:EdgeEngine",
-    "kokoro": "briefing.speech.kokoro:KokoroEngine",
-    "standin": "briefing.speech.standin:StandInEngine",
+    "edge": "briefing.speak.edge:EdgeEngine",
+    "kokoro": "briefing.speak.kokoro:KokoroEngine",
+    "standin": "briefing.speak.standin:StandInEngine",
 }
 OFFLINE_ENGINES = ("kokoro", "standin")  # engines that need no network (fallbacks for the online voice)
 
