@@ -69,6 +69,11 @@ class Settings:
 
         engines = ("auto", *ENGINES)
         _check(self.engine in engines, f"engine must be one of {', '.join(engines)}, not {self.engine!r}")
+        if self.input_format is not None:
+            from .read import FORMATS
+
+            _check(self.input_format in FORMATS,
+                   f"input format must be one of {', '.join(FORMATS)}, not {self.input_format!r}")
         _check(self.offline_engine in OFFLINE_ENGINES,
                f"offline engine must be one of {', '.join(OFFLINE_ENGINES)}, not {self.offline_engine!r}")
         _check(self.show.language in LANGS,
