@@ -49,7 +49,7 @@ def check_offline_voice(settings: Settings) -> Check:
 def check_online_voice(settings: Settings) -> Check:
     from .speak import create_engine
 
-    reachable = create_engine("edge").available(settings.probe_timeout)  # type: ignore[attr-defined]
+    reachable = create_engine("edge", settings).available(settings.probe_timeout)
     detail = "service answers" if reachable else \
         f"service did not answer within {settings.probe_timeout:.0f} s; builds use the offline voice"
     return Check("online voice (edge-tts)", reachable, detail, needed=settings.engine == "edge")
