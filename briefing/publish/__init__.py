@@ -38,7 +38,7 @@ SIDECAR_SUFFIXES = {"chapters": ".chapters.json", "vtt": ".vtt", "srt": ".srt"}
 
 def episode_guid(settings: Settings, date: dt.date) -> str:
     """A guid derived from the feed and the date: stable across rebuilds of that date."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, settings.feed_url + '#' + date.isoformat())}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, settings.publish.feed_url + '#' + date.isoformat())}"
 
 
 def publish(bulletin: Bulletin, ctx: Context) -> Episode:
@@ -84,7 +84,7 @@ def _publish(bulletin: Bulletin, settings: Settings, engine: str) -> Episode:
         engine=engine,
         sidecars=sidecars,
     )
-    listed, _ = merge_episode(history, episode, settings.keep)
+    listed, _ = merge_episode(history, episode, settings.publish.keep)
     cover = cover_file(settings).name
     save_episodes(out, listed)
     write_atomic(out / FEED, render_feed(listed, settings, cover))

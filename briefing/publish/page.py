@@ -86,7 +86,7 @@ def render_page(episodes: list[Episode], settings: Settings, cover_name: str, ep
 <h1>{escape(show.title)}</h1>
 <p>{escape(show.description)}</p>
 <p class="subscribe"><a href="feed.xml" type="application/rss+xml">{words['subscribe']} (RSS)</a>
-&middot; {words['feed_hint']} <code>{escape(settings.feed_url)}</code></p>
+&middot; {words['feed_hint']} <code>{escape(settings.publish.feed_url)}</code></p>
 </div>
 </header>
 <main>
