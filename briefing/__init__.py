@@ -8,10 +8,11 @@ __version__ = "0.1.0"
 
 from .context import Context  # noqa: E402
 from .errors import BriefingError  # noqa: E402
+from .models import Source  # noqa: E402
 from .settings import Settings, Show  # noqa: E402
 
 
-def build(sources: list[str], settings: Settings | None = None):
+def build(sources: list[str | Source], settings: Settings | None = None):
     """Read `sources`, speak them and publish the episode; returns a BuildResult."""
     from .pipeline import build as run_build
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn,
+                           TimeElapsedColumn)
 
 
 class RichProgress:
@@ -15,7 +16,7 @@ class RichProgress:
         self.notes = notes
         self._console = Console(stderr=True)
         self._progress: Progress | None = None
-        self._task = None
+        self._task: TaskID | None = None
         if enabled and sys.stderr.isatty():
             self._progress = Progress(SpinnerColumn(), TextColumn("{task.description:<12}"), BarColumn(),
                                       MofNCompleteColumn(), TimeElapsedColumn(), console=self._console,

@@ -65,7 +65,7 @@ def assemble(speech: Speech, ctx: Context) -> Bulletin:
 def _assemble(speech: Speech, ctx: Context, staging: Path, cover: Path) -> Bulletin:
     settings = ctx.settings
     layout = lay_out(speech, music_bed=settings.assemble.music_bed)
-    digest = hashlib.sha256(memoryview(np.ascontiguousarray(layout.mix))).hexdigest()[:8]  # no copy of the mix
+    digest = hashlib.sha256(np.ascontiguousarray(layout.mix).data).hexdigest()[:8]  # no copy of the mix
     mp3 = staging / f"{settings.date.isoformat()}-{digest}.mp3"
     with ctx.timed("mastering"):  # loudness, limiting, encoding and the check of the encoded file
         # in place: the raw mix is not needed again, and a second copy of a long bulletin is not free

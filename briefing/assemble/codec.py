@@ -98,6 +98,7 @@ _MP3_FILE_OPTIONS = {"write_xing": "1", "id3v2_version": "0"}
 
 
 def _feed(encoder: subprocess.Popen, samples: np.ndarray) -> None:
+    assert encoder.stdin is not None  # started with stdin=PIPE
     try:
         for chunk in pcm16_chunks(samples):
             encoder.stdin.write(chunk)
@@ -142,6 +143,7 @@ def encode_and_measure(samples: np.ndarray, rate: int, path: Path, bitrate_kbps:
                                    cwd=path.parent)
         meter = subprocess.Popen(_meter_command("pipe:0", ("-f", "mp3")), stdin=encoder.stdout,
                                  stdout=subprocess.DEVNULL, stderr=report)
+        assert encoder.stdout is not None  # started with stdout=PIPE
         encoder.stdout.close()  # the meter holds the pipe now; it sees the end when the encoder exits
         _feed(encoder, samples)
         returncode = encoder.wait()

@@ -78,7 +78,8 @@ def _allpass(x: np.ndarray, delay: int, g: float) -> np.ndarray:
 def room(dry: np.ndarray, rate: int, wet: float = 0.25) -> np.ndarray:
     """A small Schroeder reverb (four combs, two all-passes): a sense of space, not an effect."""
     x = dry.astype(np.float64)
-    tail = sum(_comb(x, int(ms * rate / 1000), fb) for ms, fb in ((29.7, 0.80), (37.1, 0.78), (41.1, 0.76), (43.7, 0.74)))
+    combs = ((29.7, 0.80), (37.1, 0.78), (41.1, 0.76), (43.7, 0.74))
+    tail = np.sum([_comb(x, int(ms * rate / 1000), fb) for ms, fb in combs], axis=0)
     for ms in (5.0, 1.7):
         tail = _allpass(tail, int(ms * rate / 1000), 0.7)
     return (x * (1 - wet) + tail * wet / 4).astype(np.float32)

@@ -82,11 +82,12 @@ class ClipCache:
     def put(self, key: str, clip: Clip) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        arrays = {f"s{i}": a.astype(np.float32, copy=False) for i, a in enumerate(clip.sentences)}
+        arrays: dict[str, np.ndarray] = {f"s{i}": a.astype(np.float32, copy=False) for i, a in enumerate(clip.sentences)}
+        arrays.update(count=np.array(len(clip.sentences), np.int64), rate=np.array(clip.rate, np.int64))
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".npz.tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
-                np.savez(f, count=np.int64(len(clip.sentences)), rate=np.int64(clip.rate), **arrays)
+                np.savez(f, **arrays)  # type: ignore[arg-type]  # numpy types **kwds like its flag
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
