@@ -165,9 +165,11 @@ TEMPLATE = '''# briefing.toml: your daily news bulletin. Edit, then run `briefin
 [show]
 title = "每日新闻简报"                 # the podcast's name, also spoken in the opening
 description = "每天几分钟，听懂今天的新闻。"
-author = "briefing"
-owner_name = "briefing"
-owner_email = "briefing@example.org"   # podcast directories send verification mail here
+# author = "每日新闻简报"               # default: the title
+# owner_name = "每日新闻简报"           # default: the author
+owner_email = "briefing@example.org"   # set your own: podcast directories send verification mail here
+# copyright = "© 2026 每日新闻简报"     # default: © YEAR AUTHOR
+# guid = "…"                           # podcast:guid; default: made once and kept in OUT/episodes.json
 language = "zh"                        # zh or en: wording of opening/closing, feed language
 category = "News"
 subcategory = "Daily News"

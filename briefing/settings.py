@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlparse
@@ -16,21 +17,42 @@ SERVE_HOST, SERVE_PORT = "127.0.0.1", 8000  # where `briefing serve` listens unl
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # kbit/s an MP3 can have
 
 
+PLACEHOLDER_OWNER_EMAIL = "briefing@example.org"  # directories refuse a feed whose owner cannot get mail
+
+
 @dataclass(frozen=True)
 class Show:
     """What the podcast app shows about the show."""
 
     title: str = "每日新闻简报"
     description: str = "每天几分钟，听懂今天的新闻。由 briefing 自动生成的新闻播报。"
-    author: str = "briefing"
-    owner_name: str = "briefing"
-    owner_email: str = "briefing@example.org"
+    author: str = ""  # empty: the show's title
+    owner_name: str = ""  # empty: the author
+    owner_email: str = PLACEHOLDER_OWNER_EMAIL
     language: str = "zh"
     category: str = "News"
     subcategory: str = "Daily News"
     explicit: bool = False
     cover: Path | None = None  # a square PNG/JPEG; None makes one
     locked: bool = True  # podcast:locked: other platforms may not import the feed
+    guid: str | None = None  # podcast:guid; None: the one the output folder keeps (made once from the feed URL)
+    copyright: str | None = None  # None: "© YEAR AUTHOR"
+
+    def __post_init__(self) -> None:
+        if not self.author:
+            object.__setattr__(self, "author", self.title)
+        if not self.owner_name:
+            object.__setattr__(self, "owner_name", self.author)
+        if self.guid is not None:
+            try:
+                object.__setattr__(self, "guid", str(uuid.UUID(self.guid)))
+            except ValueError:
+                raise ConfigError(f"show guid must be a UUID such as ead4c236-bf58-58c6-a2c6-a6b28d128cb6, "
+                                  f"not {self.guid!r}; leave it out to keep the one the output folder has") from None
+
+    @property
+    def owner_email_is_placeholder(self) -> bool:
+        return self.owner_email == PLACEHOLDER_OWNER_EMAIL
 
 
 @dataclass(frozen=True)

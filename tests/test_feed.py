@@ -89,9 +89,9 @@ def test_channel_has_every_apple_tag(two_days):
     assert category.get("text") == "News"
     assert category.find("itunes:category", NS).get("text") == "Daily News"
     assert [e.text for e in channel.findall("itunes:explicit", NS)] == ["false"]
-    assert channel.findtext("itunes:author", namespaces=NS) == "briefing"
+    assert channel.findtext("itunes:author", namespaces=NS) == "每日新闻简报"  # the show's author: by default its title
     owner = channel.find("itunes:owner", NS)
-    assert owner.findtext("itunes:name", namespaces=NS) == "briefing"
+    assert owner.findtext("itunes:name", namespaces=NS) == "每日新闻简报"
     assert owner.findtext("itunes:email", namespaces=NS) == "briefing@example.org"
 
 
@@ -216,3 +216,96 @@ def test_today_is_published_now_and_a_past_date_in_its_morning(tmp_path):
     published = {e["date"]: dt.datetime.fromisoformat(e["published"]) for e in listed_episodes(out)}
     assert abs((now - published[today]).total_seconds()) < 3600
     assert published["2025-03-01"].astimezone().date() == dt.date(2025, 3, 1)
+
+
+def test_feedparser_reads_episode_type_link_itunes_title_copyright_and_author(two_days):
+    feed = _feed(two_days)
+    assert feed.feed.author == "每日新闻简报"
+    assert feed.feed.rights == "© 2025 每日新闻简报"
+    for entry in feed.entries:
+        date = entry.enclosures[0]["href"].rsplit("/", 1)[1][:10]
+        assert entry.itunes_episodetype == "full"
+        assert entry.link == f"http://127.0.0.1:8000/#episode-{date}"
+        year, month, day = map(int, date.split("-"))
+        assert entry.itunes_title == f"{year}年{month}月{day}日"  # the show's name is not repeated
+        assert "每日新闻简报" in entry.title and "每日新闻简报" not in entry.itunes_title
+        assert entry.author == "每日新闻简报"
+    page = (two_days / "index.html").read_text("utf-8")
+    for entry in feed.entries:
+        assert f'id="{entry.link.split("#")[1]}"' in page  # the link leads to the episode on the page
+
+
+def _podcast_guid(out):
+    return _xml(out).find("channel").findtext("podcast:guid", namespaces=NS)
+
+
+def test_podcast_guid_stays_when_the_show_moves_to_another_url(tmp_path):
+    out = tmp_path / "out"
+    build_episode(out, "2025-03-01")
+    first = _podcast_guid(out)
+    assert json.loads((out / "episodes.json").read_text("utf-8"))["podcast_guid"] == first
+    build_episode(out, "2025-03-02", NEWS, "--base-url", "https://news.example.net/daily/")
+    assert _xml(out).find("channel").findtext("link") == "https://news.example.net/daily/"
+    assert _podcast_guid(out) == first
+    build_episode(out, "2025-03-02", NEWS[::-1], "--base-url", "https://elsewhere.example.com/")
+    assert _podcast_guid(out) == first
+
+
+def test_a_folder_without_a_kept_guid_keeps_the_one_its_feed_published(tmp_path):
+    out = tmp_path / "out"
+    build_episode(out, "2025-03-01")
+    first = _podcast_guid(out)
+    history = json.loads((out / "episodes.json").read_text("utf-8"))
+    del history["podcast_guid"]  # as written by a version that did not keep it
+    (out / "episodes.json").write_text(json.dumps(history), encoding="utf-8")
+    build_episode(out, "2025-03-02", NEWS, "--base-url", "https://news.example.net/")
+    assert _podcast_guid(out) == first
+
+
+def test_the_guid_and_copyright_set_in_briefing_toml_win(tmp_path):
+    out = tmp_path / "out"
+    build_episode(out, "2025-03-01")
+    chosen = "0f6a1c7e-58a3-5b49-9d6e-2c1d0e8b7a41"
+    config = tmp_path / "briefing.toml"
+    config.write_text(f'[show]\nguid = "{chosen}"\ncopyright = "© 2025 Harbour Radio"\nauthor = "Harbour Radio"\n',
+                      encoding="utf-8")
+    build_episode(out, "2025-03-02", config=config)
+    assert _podcast_guid(out) == chosen
+    feed = _feed(out)
+    assert feed.feed.rights == "© 2025 Harbour Radio" and feed.feed.author == "Harbour Radio"
+    assert json.loads((out / "episodes.json").read_text("utf-8"))["podcast_guid"] == chosen
+
+
+def test_a_guid_that_is_no_uuid_is_a_one_line_error(tmp_path):
+    from conftest import run_cli
+
+    config = tmp_path / "briefing.toml"
+    config.write_text('[show]\nguid = "my-show"\n', encoding="utf-8")
+    news = tmp_path / "news.json"
+    news.write_text(json.dumps(NEWS, ensure_ascii=False), encoding="utf-8")
+    result = run_cli("--config", config, "build", news, "--engine", "standin", "--out", tmp_path / "out")
+    assert result.exit_code != 0
+    assert "guid must be a UUID" in result.stderr and "Traceback" not in result.output
+
+
+def test_the_build_warns_about_the_placeholder_owner_email_until_it_is_set(tmp_path):
+    out = tmp_path / "out"
+    result = build_episode(out, "2025-03-01")
+    assert "briefing@example.org" in result.output and "owner_email" in result.output
+    config = tmp_path / "briefing.toml"
+    config.write_text('[show]\nowner_email = "desk@harbour-radio.example"\n', encoding="utf-8")
+    result = build_episode(out, "2025-03-02", config=config)
+    assert "owner_email" not in result.output and "example.org" not in result.output
+    owner = _xml(out).find("channel").find("itunes:owner", NS)
+    assert owner.findtext("itunes:email", namespaces=NS) == "desk@harbour-radio.example"
+
+
+def test_doctor_warns_about_the_placeholder_owner_email_until_it_is_set():
+    from briefing.doctor import CHECKS, check_owner_email
+    from briefing.settings import Settings, Show
+
+    assert check_owner_email in CHECKS
+    placeholder = check_owner_email(Settings())
+    assert not placeholder.ok and not placeholder.needed  # a warning: builds still work
+    assert "briefing@example.org" in placeholder.detail and "owner_email" in placeholder.detail
+    assert check_owner_email(Settings(show=Show(owner_email="desk@harbour-radio.example"))).ok
