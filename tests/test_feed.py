@@ -309,3 +309,38 @@ def test_doctor_warns_about_the_placeholder_owner_email_until_it_is_set():
     assert not placeholder.ok and not placeholder.needed  # a warning: builds still work
     assert "briefing@example.org" in placeholder.detail and "owner_email" in placeholder.detail
     assert check_owner_email(Settings(show=Show(owner_email="desk@harbour-radio.example"))).ok
+
+
+@pytest.mark.parametrize("title", ["每日新闻简报", "Harbour Radio Morning Briefing", "城市晚报 Evening Edition 今日要闻"])
+def test_the_drawn_cover_shows_the_title_inside_the_safe_area(title):
+    import io
+
+    from PIL import Image, ImageChops
+
+    from briefing.artwork import GENERATED_SIZE, TEXT_BOX, cover_font_path, draw_cover
+
+    if cover_font_path() is None:
+        pytest.skip("the font package (manimgx-fonts-cjk) is not installed: covers are drawn without text")
+    with Image.open(io.BytesIO(draw_cover(title))) as image:
+        drawn = image.convert("RGB")
+        assert image.format == "PNG" and image.size == (3000, 3000) and image.mode == "RGB"
+    with Image.open(io.BytesIO(draw_cover(title, with_text=False))) as image:
+        bare = image.convert("RGB")
+    box = ImageChops.difference(drawn, bare).getbbox()  # where the title's pixels are
+    assert box is not None
+    left, top, right, bottom = (f * GENERATED_SIZE for f in TEXT_BOX)
+    assert left <= box[0] and top <= box[1] and box[2] <= right and box[3] <= bottom
+    assert box[3] <= 0.75 * GENERATED_SIZE  # nothing in the bottom band players may cover
+    assert (box[2] - box[0]) >= 0.4 * GENERATED_SIZE  # large enough to read as a thumbnail
+
+
+def test_the_cover_is_redrawn_when_the_title_changes(tmp_path):
+    from briefing.artwork import cover_file, drawn_title
+    from briefing.settings import Settings, Show
+
+    first = cover_file(Settings(out_dir=tmp_path))
+    assert drawn_title(first) == "每日新闻简报"
+    before = first.read_bytes()
+    assert cover_file(Settings(out_dir=tmp_path)).read_bytes() == before  # drawn once, then kept
+    again = cover_file(Settings(out_dir=tmp_path, show=Show(title="Harbour Radio")))
+    assert drawn_title(again) == "Harbour Radio" and again.read_bytes() != before
