@@ -92,6 +92,7 @@ def _publish(bulletin: Bulletin, settings: Settings) -> Episode:
         title=episode_title(script),
         summary=_summary(script.items),
         headlines=[item.title for item in script.items],
+        links=[item.url for item in script.items],
         media=media,
         length=path.stat().st_size,
         duration=MP3(str(path)).info.length,
