@@ -344,3 +344,29 @@ def test_the_cover_is_redrawn_when_the_title_changes(tmp_path):
     assert cover_file(Settings(out_dir=tmp_path)).read_bytes() == before  # drawn once, then kept
     again = cover_file(Settings(out_dir=tmp_path, show=Show(title="Harbour Radio")))
     assert drawn_title(again) == "Harbour Radio" and again.read_bytes() != before
+
+
+def test_show_page_lists_every_episode_with_a_download_and_a_subscribe_block(two_days):
+    """The page as any client gets it (no browser): tests/test_browser.py drives it in one."""
+    from lxml import html
+
+    page = html.fromstring((two_days / "index.html").read_bytes())
+    episodes = listed_episodes(two_days)
+    articles = page.xpath("//main/article")
+    assert [a.get("id") for a in articles] == [f"episode-{e['date']}" for e in episodes]  # newest first
+    for article, episode in zip(articles, episodes):
+        (download,) = article.xpath(".//p[@class='download']/a[@download]")
+        assert download.get("href") == "episodes/" + episode["media"]
+        assert f"({round(episode['length'] / 1000)} KB)" in article.text_content()
+        assert article.xpath(".//audio[@controls]") and article.xpath(".//details[@class='transcript']")
+        assert len(article.xpath(".//a[@class='chapter']")) == len(NEWS) + 2
+    feed_url = "http://127.0.0.1:8000/feed.xml"
+    assert page.get_element_by_id("feed-url").get("value") == feed_url
+    assert page.get_element_by_id("copy-feed").get("hidden") is not None  # shown by the script only
+    hrefs = [a.get("href") for a in page.xpath("//ul[@class='apps']//a")]
+    assert "podcast://127.0.0.1:8000/feed.xml" in hrefs and "feed.xml" in hrefs
+    assert len(hrefs) == 6
+    (code,) = page.xpath("//figure[@class='qr']/svg[@role='img']")
+    assert code.get("aria-label") and code.xpath(".//path")
+    assert page.get("lang") == "zh-CN"
+    assert {a.get("lang") for a in page.xpath("//ul[@class='apps']//a")[:4]} == {"en"}
