@@ -9,7 +9,6 @@ import socket
 import subprocess
 
 import pytest
-
 from published import NEWS, build_episode, listed_episodes, serving
 
 GPO = shutil.which("gpo")

@@ -259,7 +259,7 @@ def test_server_header_names_no_library_version(site):
         status, reply, _ = request(site, method, path, headers)
         assert reply["server"] == "briefing", (method, path, status)
     answer, _ = raw_exchange(site, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n")
-    assert answer.startswith(b"HTTP/1.1 400") or answer.startswith(b"HTTP/1.0 400")
+    assert answer.startswith((b"HTTP/1.1 400", b"HTTP/1.0 400"))
     assert b"aiohttp" not in answer and b"Python/" not in answer
 
 

@@ -16,8 +16,9 @@ import logging
 import mimetypes
 import re
 import signal
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import hdrs, web
 from aiohttp.http_exceptions import LineTooLong
