@@ -18,7 +18,7 @@ demo: $(STAMP)
 
 ## Run the test suite (offline).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 3 --dist loadgroup
 
 clean:
 	rm -rf output .pytest_cache

@@ -41,7 +41,7 @@ SYNTHESIS_STAGES = ("speak",)
 
 def make_articles(count: int, sentences_per_article: int, seed: int = 7) -> list[dict]:
     """Articles made of sentences recombined from the sample page (deterministic)."""
-    from briefing.ingest import read_document
+    from briefing.read import read_document
     from briefing.leads.sentences import split_sentences
 
     pool = [s for article in read_document(str(ROOT / "data" / "xinhua-2025-02-15.txt"))
@@ -91,7 +91,7 @@ def worker_naive(args) -> dict:
     import imageio_ffmpeg
 
     from briefing import Context, Settings
-    from briefing.ingest import read_articles
+    from briefing.read import read_articles
     from briefing.leads import write_leads
 
     AudioSegment.converter = imageio_ffmpeg.get_ffmpeg_exe()
@@ -119,7 +119,7 @@ def worker_naive(args) -> dict:
             bulletin = bulletin + AudioSegment.from_file(io.BytesIO(mp3), format="mp3", codec="mp3")
             bulletin = bulletin + AudioSegment.silent(duration=700, frame_rate=24000)
     else:
-        from briefing.speech.kokoro import KokoroEngine
+        from briefing.speak.kokoro import KokoroEngine
 
         engine = KokoroEngine()
         for item in items:

@@ -173,7 +173,7 @@ def articles(
     input_format: FormatOpt = None,
 ) -> None:
     """Show the articles read from INPUT."""
-    from .ingest import read_articles
+    from .read import read_articles
 
     found = read_articles([input], Context(_settings(input_format=input_format), _quiet_progress()))
     if as_json:
@@ -196,7 +196,7 @@ def leads(
     input_format: FormatOpt = None,
 ) -> None:
     """Show the spoken items (headline and lead) made from INPUT."""
-    from .ingest import read_articles
+    from .read import read_articles
     from .leads import write_leads
 
     ctx = Context(_settings(item_seconds=item_seconds, input_format=input_format), _quiet_progress())
@@ -214,7 +214,7 @@ def voices(
     engine: Annotated[str, typer.Option("--engine", help="edge, kokoro or standin.")] = "kokoro",
 ) -> None:
     """List the voices of a speech engine."""
-    from .speech import create_engine
+    from .speak import create_engine
 
     for voice in create_engine(engine).voices():
         typer.echo(f"{voice.name:28} {voice.lang:7} {voice.gender:7} {voice.note}")

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 from .errors import ConfigError
 from .models import Source
 from .settings import Settings, Show
-from .speech.engine import ENGINES
+from .speak.engine import ENGINES
 
 CONFIG_NAME = "briefing.toml"
 
@@ -158,48 +158,85 @@ def _sources(entries: Any, base: Path, where: str) -> tuple[Source, ...]:
     return tuple(out)
 
 
-TEMPLATE = '''# briefing.toml: your daily news bulletin. Edit, then run `briefing build`.
-# Every key is optional; the values shown are the defaults. Command-line options
-# override what is written here. `briefing doctor` checks this file.
+# What `briefing init` writes, table by table: (key, comment, example for a key without a default).
+# The values written are the defaults of Settings and Show, so the template cannot drift from them.
+_TEMPLATE: tuple[tuple[str, str, tuple[tuple[str, str, object], ...]], ...] = (
+    ("show", "", (
+        ("title", "the podcast's name, also spoken in the opening", None),
+        ("description", "", None),
+        ("author", "default: the title", "每日新闻简报"),
+        ("owner_name", "default: the author", "每日新闻简报"),
+        ("owner_email", "set your own: podcast directories send verification mail here", None),
+        ("copyright", "default: © YEAR AUTHOR", "© 2026 每日新闻简报"),
+        ("guid", "podcast:guid, a UUID; default: made once, kept in OUT/episodes.json", "…"),
+        ("language", "zh or en: wording of opening/closing, feed language", None),
+        ("category", "", None),
+        ("subcategory", "", None),
+        ("explicit", "", None),
+        ("cover", "square PNG/JPEG, 1400-3000 px; omit to get a drawn one", "cover.png"),
+    )),
+    ("publish", "", (
+        ("base_url", "where the output folder is served (briefing serve, or your web host)", None),
+        ("out_dir", "feed.xml, episodes/, cover", None),
+        ("cache_dir", "synthesized clips, reused by rebuilds (default: OUT/.cache)", "output/.cache"),
+    )),
+    ("build", "", (
+        ("engine", "auto (online voice when reachable, else offline), edge, kokoro, standin", None),
+        ("offline_engine", "the voice auto and a failing online voice fall back to", None),
+        ("item_seconds", "speaking time per story", None),
+        ("max_items", "stories per episode", 10),
+        ("bitrate_kbps", "", None),
+        ("keep", "episodes kept in the feed (oldest retired)", 30),
+        ("concurrency", "online voice requests at once", None),
+    )),
+    ("wording", "what the anchor says around the stories; {show}, {date} and {count} are filled in", (
+        ("opening", "", "欢迎收听{show}。今天是{date}。"),
+        ("transition", "before each story after the first; \" | \" separates variants", "下一条。 | 再来看。"),
+        ("closing", "", "以上就是今天的{show}。"),
+    )),
+    ("voices", "override voices/presets.toml, per language and engine", (
+        ("zh.kokoro", "", "zf_xiaoxiao"),
+        ("zh.edge", "", "zh-CN-XiaoxiaoNeural"),
+    )),
+)
 
-[show]
-title = "每日新闻简报"                 # the podcast's name, also spoken in the opening
-description = "每天几分钟，听懂今天的新闻。"
-# author = "每日新闻简报"               # default: the title
-# owner_name = "每日新闻简报"           # default: the author
-owner_email = "briefing@example.org"   # set your own: podcast directories send verification mail here
-# copyright = "© 2026 每日新闻简报"     # default: © YEAR AUTHOR
-# guid = "…"                           # podcast:guid; default: made once and kept in OUT/episodes.json
-language = "zh"                        # zh or en: wording of opening/closing, feed language
-category = "News"
-subcategory = "Daily News"
-explicit = false
-# cover = "cover.png"                  # square PNG/JPEG, 1400-3000 px; omit to get a drawn one
 
-[publish]
-base_url = "http://127.0.0.1:8000/"    # where the output folder is served (briefing serve, or your web host)
-out_dir = "output"                     # feed.xml, episodes/, cover
-# cache_dir = "output/.cache"          # synthesized clips, reused by rebuilds
+def _default(table: str, key: str) -> object:
+    """The default a template key stands for (None: it has none)."""
+    if table == "show":
+        declared = {f.name: f.default for f in fields(Show)}[key]
+        return getattr(Show(), key) if declared not in ("", None) else None  # "" and None: derived or unset
+    name = {**_BUILD_KEYS, **_PUBLISH_KEYS, **_WORDING_KEYS}.get(key)
+    if name is None:
+        return None
+    value = getattr(Settings(), name)
+    return "output" if name == "out_dir" else value
 
-[build]
-engine = "auto"                        # auto (online voice when reachable, else offline), edge, kokoro
-item_seconds = 30.0                    # speaking time per story
-# max_items = 10                       # stories per episode
-bitrate_kbps = 96
-# keep = 30                            # episodes kept in the feed (oldest retired)
-concurrency = 8                        # online voice requests at once
 
-# [wording]                            # what the anchor says around the stories
-# opening = "欢迎收听{{show}}。今天是{{date}}。"   # {{show}}, {{date}} and {{count}} are filled in
-# transition = "下一条。 | 再来看。"     # before each story after the first; " | " separates variants
-# closing = "以上就是今天的{{show}}。"
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return '"' + _toml_escape(str(value)) + '"'
 
-# [voices]                             # override voices/presets.toml
-# zh.kokoro = "zf_xiaoxiao"
-# zh.edge = "zh-CN-XiaoxiaoNeural"
 
-# Where the news comes from: files, folders, feed or page URLs, in this order.
-{sources}'''
+def _template_tables() -> list[str]:
+    lines = ["# briefing.toml: your daily news bulletin. Edit, then run `briefing build`.",
+             "# Every key is optional; the values shown are the defaults. Command-line options",
+             "# override what is written here. `briefing doctor` checks this file.", ""]
+    for table, note, keys in _TEMPLATE:
+        entries = []
+        for key, comment, example in keys:
+            value = _default(table, key)
+            prefix = "# " if value is None else ""
+            entry = f"{prefix}{key} = {_toml_value(value if value is not None else example)}"
+            entries.append((entry.ljust(38) + f" # {comment}") if comment else entry)
+        commented = all(e.startswith("#") for e in entries)
+        head = f"{'# ' if commented else ''}[{table}]"
+        lines.append((head.ljust(38) + f" # {note}") if note else head)
+        lines += entries + [""]
+    return lines
 
 
 def render_template(sources: list[str]) -> str:
@@ -211,7 +248,8 @@ def render_template(sources: list[str]) -> str:
     if not blocks:
         blocks.append('# [[sources]]\n# path = "news/today.txt"\n# max_items = 10\n\n'
                       '# [[sources]]\n# url = "https://example.org/rss.xml"\n')
-    return TEMPLATE.format(sources="\n".join(blocks))
+    return "\n".join([*_template_tables(), "# Where the news comes from: files, folders, feed or page URLs, in this order.",
+                      "\n".join(blocks)])
 
 
 def _toml_escape(text: str) -> str:

@@ -1,4 +1,5 @@
-"""What every stage receives besides its data: the settings and a progress reporter."""
+"""What every stage receives besides its data: the settings, a progress reporter, and the
+build report that stages write what they did to (the summary a build ends with)."""
 
 from __future__ import annotations
 
@@ -38,9 +39,21 @@ class LogProgress:
 
 
 @dataclass
+class BuildReport:
+    """What the stages did, for the build summary (written by the stages, read by the caller)."""
+
+    engine: str = ""  # the voice engine used, after `auto` was resolved
+    fallbacks: list[str] = field(default_factory=list)  # titles of stories voiced offline instead
+    synthesized: int = 0  # voice requests synthesized in this run (the rest came from the cache)
+    synthesized_items: int = 0  # stories with at least one part synthesized in this run
+    items: int = 0  # stories in the bulletin
+
+
+@dataclass
 class Context:
     settings: Settings
     progress: Progress = field(default_factory=LogProgress)
+    report: BuildReport = field(default_factory=BuildReport)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage and per timed step
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # CPU time of the process, same keys
 

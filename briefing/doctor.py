@@ -22,7 +22,7 @@ class Check:
 
 
 def check_ffmpeg(settings: Settings) -> Check:
-    from .audio.codec import ffmpeg_exe
+    from .assemble.codec import ffmpeg_exe
 
     exe = ffmpeg_exe()
     version = subprocess.run([exe, "-hide_banner", "-version"], capture_output=True, text=True, timeout=20)
@@ -31,8 +31,8 @@ def check_ffmpeg(settings: Settings) -> Check:
 
 
 def check_offline_voice(settings: Settings) -> Check:
-    from .speech.kokoro import KokoroEngine, load_runtime
-    from .speech.voices import preset_voice
+    from .speak.kokoro import KokoroEngine, load_runtime
+    from .speak.voices import preset_voice
 
     runtime = load_runtime()
     engine = KokoroEngine()
@@ -47,9 +47,9 @@ def check_offline_voice(settings: Settings) -> Check:
 
 
 def check_online_voice(settings: Settings) -> Check:
-    from .speech import create_engine
+    from .speak import create_engine
 
-    reachable = create_engine("edge").available(settings.probe_timeout)  # type: ignore[attr-defined]
+    reachable = create_engine("edge", settings).available(settings.probe_timeout)
     detail = "service answers" if reachable else \
         f"service did not answer within {settings.probe_timeout:.0f} s; builds use the offline voice"
     return Check("online voice (edge-tts)", reachable, detail, needed=settings.engine == "edge")

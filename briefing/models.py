@@ -127,10 +127,6 @@ class Speech:
 
     script: Script
     clips: list[Clip]
-    engine: str  # the engine asked for, after `auto` was resolved
-    fallbacks: list[str] = field(default_factory=list)  # titles of items voiced offline instead
-    synthesized: int = 0  # segments synthesized in this run (the rest came from the cache)
-    synthesized_items: int = 0  # stories with at least one segment synthesized in this run
 
 
 @dataclass
@@ -156,10 +152,6 @@ class Bulletin:
     duration: float
     chapters: list[Chapter]
     cues: list[Cue]
-    engine: str
-    fallbacks: list[str]
-    synthesized: int
-    synthesized_items: int = 0
 
 
 @dataclass

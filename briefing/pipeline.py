@@ -1,7 +1,10 @@
 """The stage list: one place that says what a build does, in order.
 
 Each stage is a function from one plain data object to the next (see models.py):
-sources -> articles -> items -> script -> speech -> bulletin -> episode.
+sources -> articles -> items -> script -> speech -> bulletin -> episode. The chain is
+typed: `Chain.then` only accepts a stage whose input is the previous stage's output, so
+mypy checks the order. A stage may name preparation that does not depend on its input
+(libraries, sounds, the cover); it runs in the background while the stage before it works.
 """
 
 from __future__ import annotations
@@ -10,51 +13,99 @@ import logging
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Generic, TypeVar
 
-from .audio import assemble
-from .audio import prepare as prepare_assembly
-from .context import Context
-from .ingest import read_articles
+from .assemble import assemble
+from .assemble import prepare as prepare_assembly
+from .context import BuildReport, Context
 from .leads import write_leads
-from .models import Episode
+from .models import Article, Bulletin, Episode, Item, Script, Source, Speech
 from .publish import publish
 from .publish.lock import build_lock
+from .read import read_articles
 from .script import write_script
-from .speech import speak
-from .speech.cache import prune as prune_cache
+from .speak import speak
+from .speak.cache import prune as prune_cache
 
 log = logging.getLogger(__name__)
 
+In = TypeVar("In")
+Out = TypeVar("Out")
+Next = TypeVar("Next")
+
 
 @dataclass(frozen=True)
-class Stage:
+class Stage(Generic[In, Out]):
     name: str
-    run: Callable[[Any, Context], Any]
+    run: Callable[[In, Context], Out]
+    prepare: Callable[[Context], None] | None = None  # started while the stage before runs
 
 
-STAGES: tuple[Stage, ...] = (
-    Stage("read", read_articles),
-    Stage("leads", write_leads),
-    Stage("script", write_script),
-    Stage("speak", speak),
-    Stage("assemble", assemble),
-    Stage("publish", publish),
-)
+@dataclass(frozen=True)
+class Chain(Generic[In, Out]):
+    """Stages in order; `then` types the link between the last stage and the next one."""
+
+    stages: tuple[Stage[Any, Any], ...]
+
+    @staticmethod
+    def start(stage: Stage[In, Out]) -> Chain[In, Out]:
+        return Chain((stage,))
+
+    def then(self, stage: Stage[Out, Next]) -> Chain[In, Next]:
+        return Chain((*self.stages, stage))
+
+    def run(self, data: In, ctx: Context) -> Out:
+        value: Any = data
+        for number, stage in enumerate(self.stages):
+            following = self.stages[number + 1] if number + 1 < len(self.stages) else None
+            if following is not None and following.prepare is not None:
+                _in_background(following.prepare, ctx)
+            with ctx.timed(stage.name):
+                value = stage.run(value, ctx)
+        return value
+
+
+READ: Stage[list[str | Source], list[Article]] = Stage("read", read_articles)
+LEADS: Stage[list[Article], list[Item]] = Stage("leads", write_leads)
+SCRIPT: Stage[list[Item], Script] = Stage("script", write_script)
+SPEAK: Stage[Script, Speech] = Stage("speak", speak)
+ASSEMBLE: Stage[Speech, Bulletin] = Stage("assemble", assemble, prepare=prepare_assembly)
+PUBLISH: Stage[Bulletin, Episode] = Stage("publish", publish)
+
+PIPELINE: Chain[list[str | Source], Episode] = \
+    Chain.start(READ).then(LEADS).then(SCRIPT).then(SPEAK).then(ASSEMBLE).then(PUBLISH)
+STAGES = PIPELINE.stages
 
 
 @dataclass
 class BuildResult:
     episode: Episode
-    engine: str
-    items: int
-    fallbacks: list[str]
-    synthesized: int
-    synthesized_items: int
+    report: BuildReport
     seconds: float
     timings: dict[str, float]
     cpu_seconds: dict[str, float]
+
+    @property
+    def engine(self) -> str:
+        return self.report.engine
+
+    @property
+    def fallbacks(self) -> list[str]:
+        return self.report.fallbacks
+
+    @property
+    def items(self) -> int:
+        return self.report.items
+
+    @property
+    def synthesized(self) -> int:
+        return self.report.synthesized
+
+    @property
+    def synthesized_items(self) -> int:
+        return self.report.synthesized_items
 
 
 def _in_background(work: Callable[[Context], None], ctx: Context) -> None:
@@ -66,26 +117,15 @@ def _in_background(work: Callable[[Context], None], ctx: Context) -> None:
         except Exception as exc:  # only a head start: never fail the build from here
             log.debug("background preparation failed: %s", exc)
 
-    threading.Thread(target=run, name=work.__name__, daemon=True).start()
+    threading.Thread(target=run, name=getattr(work, "__name__", "prepare"), daemon=True).start()
 
 
-def build(sources: list[str], ctx: Context) -> BuildResult:
+def build(sources: list[str | Source], ctx: Context) -> BuildResult:
     """Run every stage on `sources`; return the published episode and what the build did."""
     started = time.perf_counter()
-    data: Any = sources
-    produced: dict[str, Any] = {}
     with build_lock(ctx.settings.out_dir, ctx.settings.lock_wait):
         shutil.rmtree(ctx.settings.out_dir / ".staging", ignore_errors=True)  # left by a build that died
-        for stage in STAGES:
-            if stage.run is speak:
-                _in_background(prepare_assembly, ctx)  # while the voices speak
-            with ctx.timed(stage.name):
-                data = stage.run(data, ctx)
-            produced[stage.name] = data
+        episode = PIPELINE.run(sources, ctx)
         prune_cache(ctx.settings.cache)
-    bulletin = produced["assemble"]
-    return BuildResult(episode=data, engine=bulletin.engine, items=len(bulletin.script.items),
-                       fallbacks=bulletin.fallbacks, synthesized=bulletin.synthesized,
-                       synthesized_items=bulletin.synthesized_items,
-                       seconds=time.perf_counter() - started, timings=dict(ctx.timings),
-                       cpu_seconds=dict(ctx.cpu_seconds))
+    return BuildResult(episode=episode, report=ctx.report, seconds=time.perf_counter() - started,
+                       timings=dict(ctx.timings), cpu_seconds=dict(ctx.cpu_seconds))

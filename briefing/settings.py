@@ -64,7 +64,7 @@ class Settings:
     cache_dir: Path | None = None  # None: OUT/.cache
     base_url: str = f"http://{SERVE_HOST}:{SERVE_PORT}/"
     date: dt.date = field(default_factory=dt.date.today)
-    engine: str = "auto"  # a name in briefing.speech.engine.ENGINES, or auto (online when reachable)
+    engine: str = "auto"  # a name in briefing.speak.engine.ENGINES, or auto (online when reachable)
     offline_engine: str = "kokoro"  # what `auto` and a failing online voice fall back to
     voice: str | None = None  # overrides the preset anchor voice for the show language
     rate: str = "+0%"  # edge-tts style speaking-rate change, also applied offline
@@ -87,10 +87,15 @@ class Settings:
     closing_words: str | None = None  # bulletin closing; None: the language's own
 
     def __post_init__(self) -> None:
-        from .speech.engine import ENGINES, OFFLINE_ENGINES  # here: the speech package imports settings
+        from .speak.engine import ENGINES, OFFLINE_ENGINES  # here: the speech package imports settings
 
         engines = ("auto", *ENGINES)
         _check(self.engine in engines, f"engine must be one of {', '.join(engines)}, not {self.engine!r}")
+        if self.input_format is not None:
+            from .read import FORMATS
+
+            _check(self.input_format in FORMATS,
+                   f"input format must be one of {', '.join(FORMATS)}, not {self.input_format!r}")
         _check(self.offline_engine in OFFLINE_ENGINES,
                f"offline engine must be one of {', '.join(OFFLINE_ENGINES)}, not {self.offline_engine!r}")
         _check(self.show.language in LANGS,

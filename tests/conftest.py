@@ -32,6 +32,18 @@ def run_cli(*args: str):
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
+# Tests that run the real offline voice share one worker under pytest-xdist (`--dist loadgroup`):
+# the model loads once and the sample page is built once, while the other workers run the rest.
+OFFLINE_VOICE_GROUP = "offline-voice"
+OFFLINE_VOICE_MODULES = ("test_voices",)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "sample_build" in getattr(item, "fixturenames", ()) or item.module.__name__ in OFFLINE_VOICE_MODULES:
+            item.add_marker(pytest.mark.xdist_group(OFFLINE_VOICE_GROUP))
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
     """The sample page built once with the offline voice; shared by the tests that inspect it."""

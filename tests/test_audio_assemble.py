@@ -14,7 +14,7 @@ import pytest
 from mutagen.mp3 import MP3, BitrateMode
 
 from audio_probe import decode, ebur128, nearest, tone_strength, voiced_runs
-from briefing.audio import assemble, lay_out, prepare_clip
+from briefing.assemble import assemble, lay_out, prepare_clip
 from briefing.context import Context
 from briefing.models import Clip, Item, Script, Segment, Sentence, Speech
 from briefing.settings import Settings
@@ -70,7 +70,7 @@ def synthetic_speech(stories=STORIES) -> Speech:
             rate, shape, 30 + index)
     add(_segment("closing", ["That was the test show."]), 22050, lambda x: at_level(x, 0.4), 2)
     script = Script(show_title="Test show", date=dt.date(2025, 3, 1), lang="en", items=items, segments=segments)
-    return Speech(script=script, clips=clips, engine="test")
+    return Speech(script=script, clips=clips)
 
 
 def _assemble(tmp_path, **settings):
@@ -185,7 +185,7 @@ def test_music_bed_plays_before_the_voice_and_ducks_under_it(tmp_path):
 
 
 def test_timeline_grows_when_its_estimate_is_short_and_keeps_every_piece():
-    from briefing.audio.layout import Timeline
+    from briefing.assemble.layout import Timeline
 
     rate = 1000
     timeline = Timeline(rate, expected_seconds=0.5)  # far too short: it must grow, twice

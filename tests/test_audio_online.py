@@ -63,8 +63,8 @@ def test_unreadable_music_bed_fails_cleanly_and_publishes_nothing(tmp_path, fake
 
 
 def test_split_puts_each_sentence_whole_in_its_own_piece():
-    from briefing.audio.codec import decode_mp3
-    from briefing.speech.edge import _Boundary, _split_at_sentences
+    from briefing.assemble.codec import decode_mp3
+    from briefing.speak.edge import _Boundary, _split_at_sentences
     from fake_edge import decoded_seconds, tone_mp3
 
     burst = tone_mp3()

@@ -46,7 +46,7 @@ def test_feed_enclosure_and_duration_match_the_file(sample_build):
 def test_another_date_adds_an_episode_and_keeps_the_first(sample_build):
     out = sample_build["out"]
     before = feedparser.parse(str(out / "feed.xml")).entries[0]
-    result = run_cli("build", ENGLISH_SAMPLE, "--engine", "kokoro", "--out", out, "--date", "2025-02-16",
+    result = run_cli("build", ENGLISH_SAMPLE, "--engine", "standin", "--out", out, "--date", "2025-02-16",
                      "--item-seconds", "8")
     assert result.exit_code == 0, result.output
     feed = feedparser.parse(str(out / "feed.xml"))

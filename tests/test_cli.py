@@ -58,6 +58,12 @@ def test_unknown_engine_lists_valid_ones(tmp_path):
     _assert_one_line_error(["build", SAMPLE_PAGE, "--engine", "espeak", "--out", tmp_path], 3, "auto, edge, kokoro")
 
 
+def test_unknown_format_is_a_bad_option_before_anything_is_read(tmp_path):
+    _assert_one_line_error(["build", SAMPLE_PAGE, "--format", "pdf", "--engine", "kokoro", "--out", tmp_path], 3,
+                           "input format must be one of jsonl, json, feed, html, markdown, page")
+    assert not (tmp_path / "episodes").exists()
+
+
 def test_unknown_voice_lists_valid_ones(tmp_path):
     _assert_one_line_error(["build", SAMPLE_PAGE, "--engine", "kokoro", "--voice", "nobody", "--out", tmp_path],
                            4, "zm_yunxi")

@@ -120,3 +120,17 @@ def test_doctor_fails_when_the_output_folder_cannot_be_written(tmp_path, monkeyp
     result = invoke("doctor", "--out", blocker / "out", cwd=tmp_path, monkeypatch=monkeypatch)
     assert result.exit_code == 1
     assert any(ln.startswith("FAIL output folder") for ln in result.stdout.splitlines())
+
+
+def test_the_init_template_states_the_defaults_it_was_made_from(tmp_path):
+    import tomllib
+
+    from briefing.config import render_template, settings_from_mapping
+    from briefing.settings import Settings
+
+    data = tomllib.loads(render_template([]))
+    loaded = settings_from_mapping(data, base=tmp_path)
+    defaults = Settings()
+    for name in ("engine", "offline_engine", "item_seconds", "bitrate_kbps", "concurrency", "base_url", "show"):
+        assert getattr(loaded, name) == getattr(defaults, name), name
+    assert data["build"]["item_seconds"] == defaults.item_seconds and data["show"]["title"] == defaults.show.title

@@ -90,7 +90,7 @@ def test_build(name, tmp_path, fake_edge):
 
 
 def test_a_file_far_over_the_size_limit(tmp_path):
-    from briefing.ingest.source import MAX_INPUT_BYTES
+    from briefing.read.source import MAX_INPUT_BYTES
 
     huge = tmp_path / "huge.txt"
     with open(huge, "wb") as f:

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from briefing.ingest import read_document
+from briefing.read import read_document
 from news_server import NewsServer
 
 CONTENT_NS = 'xmlns:content="http://purl.org/rss/1.0/modules/content/"'
@@ -150,7 +150,7 @@ def test_feed_in_the_encoding_it_declares(tmp_path):
 
 
 def test_linked_page_over_the_size_limit_is_not_read(tmp_path, server, caplog):
-    from briefing.ingest.source import MAX_PAGE_BYTES
+    from briefing.read.source import MAX_PAGE_BYTES
 
     caplog.set_level(logging.WARNING)  # an in-process CLI test may have left the root logger at ERROR
     big = server.add("/huge.html", "<html><body><p>" + "很长的页面。" * (MAX_PAGE_BYTES // 12) + "</p></body></html>",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from briefing.errors import InputError
-from briefing.ingest import read_document
+from briefing.read import read_document
 from news_server import NewsServer
 
 ENGLISH_PAGE = """<!DOCTYPE html>

@@ -8,8 +8,8 @@ import pytest
 
 from briefing.context import Context, LogProgress
 from briefing.errors import InputError
-from briefing.ingest import FORMATS, read_articles, read_document
-from briefing.ingest.source import MAX_INPUT_BYTES
+from briefing.read import FORMATS, read_articles, read_document
+from briefing.read.source import MAX_INPUT_BYTES
 from briefing.settings import Settings
 from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, run_cli
 
@@ -68,6 +68,26 @@ def test_markdown_article():
     assert len(article.paragraphs) == 3
 
 
+def test_markdown_is_read_as_markdown_defines_it(tmp_path):
+    path = tmp_path / "story.md"
+    path.write_text("Storm warning for the coast\n===========================\n\nBy Jane Doe\n\n"
+                    "The file_name_here stays and 2*3*4 is a product; **bold**, *emphasis* and `code`\n"
+                    "read plainly, and [a link](http://example.org) keeps its words.\n\n"
+                    "## What happens next\n\n- Ferries stop at noon.\n", encoding="utf-8")
+    [article] = read_document(str(path))
+    assert article.title == "Storm warning for the coast" and article.byline == "By Jane Doe"
+    assert article.paragraphs == [
+        "The file_name_here stays and 2*3*4 is a product; bold, emphasis and code read plainly, "
+        "and a link keeps its words.", "What happens next", "Ferries stop at noon."]
+
+
+def test_markdown_line_breaks_inside_chinese_text_vanish(tmp_path):
+    path = tmp_path / "story.md"
+    path.write_text("# 暴雨预警\n\n今天下午沿海\n地区将有大雨。\n", encoding="utf-8")
+    [article] = read_document(str(path))
+    assert article.paragraphs == ["今天下午沿海地区将有大雨。"] and article.lang == "zh"
+
+
 def test_folder_is_read_in_name_order_and_skips_other_files(tmp_path):
     folder = tmp_path / "today"
     folder.mkdir()
@@ -123,8 +143,8 @@ def test_format_can_be_forced_and_must_be_known(tmp_path):
     ("page.txt", "标题\n\n正文。", "page"),
 ])
 def test_formats_are_detected_by_content(tmp_path, name, content, expected):
-    from briefing.ingest import detect_format
-    from briefing.ingest.source import load
+    from briefing.read import detect_format
+    from briefing.read.source import load
 
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")

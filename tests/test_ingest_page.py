@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.ingest import read_document
-from briefing.ingest.shapes import byline_text, is_caption, is_heading_like, is_photo_credit, split_dateline
+from briefing.read import read_document
+from briefing.read.shapes import byline_text, is_caption, is_heading_like, is_photo_credit, split_dateline
 from conftest import SAMPLE_PAGE, run_cli
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"

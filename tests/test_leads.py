@@ -8,7 +8,7 @@ import re
 import pytest
 
 from briefing.context import Context, LogProgress
-from briefing.ingest import read_articles
+from briefing.read import read_articles
 from briefing.leads import lead_of, speaking_seconds, write_leads
 from briefing.leads.clean import clean_paragraph
 from briefing.leads.sentences import split_sentences, word_ends

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from audio_probe import ebur128
-from briefing.audio import dsp
+from briefing.assemble import dsp
 
 RATE = 44100
 
@@ -68,7 +68,7 @@ def test_loudness_agrees_with_pyloudnorm_and_ffmpeg():
     import pyloudnorm
 
     from audio_probe import ffmpeg
-    from briefing.audio import dsp
+    from briefing.assemble import dsp
 
     rng = np.random.default_rng(5)
     for rate in (24000, 44100, 48000):
@@ -95,7 +95,7 @@ def _speechlike(seconds: float, seed: int = 3) -> np.ndarray:
 def test_the_mp3_is_measured_while_it_is_encoded(tmp_path):
     """The tee'd encode writes the same file as a plain encode, and its meter reads what
     ffmpeg's meter reads on that file afterwards."""
-    from briefing.audio import codec
+    from briefing.assemble import codec
 
     signal = _speechlike(8.0)
     plain, teed = tmp_path / "plain.mp3", tmp_path / "teed.mp3"
@@ -114,7 +114,7 @@ def test_the_mp3_is_measured_while_it_is_encoded(tmp_path):
 
 
 def test_mastering_in_place_uses_the_mix_buffer_and_matches_a_copy():
-    from briefing.audio.master import master
+    from briefing.assemble.master import master
 
     mix = _speechlike(6.0) * 3.0  # loud enough that the limiter must work
     copy = master(mix, RATE)

@@ -33,7 +33,8 @@ def news(tmp_path: Path, stories=STORIES) -> str:
 
 
 def settings(tmp_path: Path, **values) -> Settings:
-    defaults = dict(out_dir=tmp_path / "out", engine="edge", concurrency=1, edge_timeout=2.0, edge_retries=2)
+    defaults = dict(out_dir=tmp_path / "out", engine="edge", offline_engine="standin", concurrency=1,
+                    edge_timeout=2.0, edge_retries=2)
     return Settings().with_overrides(**{**defaults, **values})
 
 
@@ -70,7 +71,8 @@ def test_a_story_the_service_keeps_failing_is_read_offline_and_reported(tmp_path
     attempts = [t for t in fake_edge.requests if "新的地铁线路" in t]
     assert len(attempts) == 3  # the first try and 2 retries, each a new request
     out = tmp_path / "out"
-    cli = run_cli("build", news(tmp_path), "--engine", "edge", "--out", out / "again", "--date", "2025-01-02")
+    cli = run_cli("build", news(tmp_path), "--engine", "edge", "--offline-engine", "standin", "--out", out / "again",
+                  "--date", "2025-01-02")
     assert "fell back to offline for: 新线路开通" in cli.stdout
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from briefing.context import Context, LogProgress
-from briefing.ingest import read_articles
+from briefing.read import read_articles
 from briefing.leads import write_leads
 from briefing.leads.speakable import speakable
 from briefing.script import write_script

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from briefing.speech import create_engine
+from briefing.speak import create_engine
 from conftest import run_cli, write_news
 
 

@@ -11,13 +11,13 @@ import pytest
 from audio_probe import decode, voiced_seconds
 from conftest import ENGLISH_SAMPLE, ROOT, run_cli
 from briefing.context import Context, LogProgress
-from briefing.ingest import read_articles
+from briefing.read import read_articles
 from briefing.leads import write_leads
 from briefing.script import write_script
 from briefing.settings import Settings, Show
-from briefing.speech import speak
-from briefing.speech.kokoro import SAMPLE_RATE, KokoroEngine, load_runtime, usable_cores, voice_lang
-from briefing.speech.voices import presets
+from briefing.speak import speak
+from briefing.speak.kokoro import SAMPLE_RATE, KokoroEngine, load_runtime, usable_cores, voice_lang
+from briefing.speak.voices import presets
 
 SHIPPED = sorted(p.stem for p in (ROOT / "voices" / "kokoro").glob("*.bin"))
 MANDARIN = [v for v in SHIPPED if voice_lang(v) == "zh-CN"]
@@ -105,8 +105,8 @@ def test_voices_command_lists_language_gender_and_defaults():
 
 
 def test_an_english_article_is_spoken_by_an_english_voice():
-    ctx = Context(Settings(show=Show(language="en", title="Briefing"), engine="kokoro", item_seconds=8),
-                  LogProgress())
+    ctx = Context(Settings(show=Show(language="en", title="Briefing"), engine="kokoro", item_seconds=8,
+                           opening_words="Good morning.", closing_words="Goodbye."), LogProgress())
     script = write_script(write_leads(read_articles([str(ENGLISH_SAMPLE)], ctx), ctx), ctx)
     speech = speak(script, ctx)
     assert {s.lang for s in script.segments} == {"en"}
@@ -120,8 +120,10 @@ def test_an_english_article_is_spoken_by_an_english_voice():
 def test_build_with_each_shipped_mandarin_voice(tmp_path, voice):
     article = tmp_path / "news.md"
     article.write_text("# 公园里的新图书馆\n\n新图书馆今天开放，市民可以借书。\n", "utf-8")
-    result = run_cli("build", article, "--engine", "kokoro", "--voice", voice, "--out", tmp_path / "out",
-                     "--date", "2025-02-15", "--item-seconds", "5")
+    config = tmp_path / "briefing.toml"  # a short opening and closing: the voice, not the wording, is tested
+    config.write_text('[wording]\nopening = "早上好。"\nclosing = "再见。"\n', "utf-8")
+    result = run_cli("--config", config, "build", article, "--engine", "kokoro", "--voice", voice,
+                     "--out", tmp_path / "out", "--date", "2025-02-15", "--item-seconds", "5")
     assert result.exit_code == 0, result.output
     (mp3,) = (tmp_path / "out" / "episodes").glob("*.mp3")
     samples = decode(mp3)

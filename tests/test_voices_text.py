@@ -5,8 +5,8 @@ from __future__ import annotations
 import jieba
 import pytest
 
-from briefing.speech.kokoro import _vocab
-from briefing.speech.phonemes import MAX_TOKENS, Phonemizer, pieces, tokens
+from briefing.speak.kokoro import _vocab
+from briefing.speak.phonemes import MAX_TOKENS, Phonemizer, pieces, tokens
 
 NEWS = "记者从中国国家铁路集团有限公司获悉全国铁路发送旅客突破四亿人次各地铁路部门多措并举在热门方向时段和区间增加运力投放"
 

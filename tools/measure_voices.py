@@ -39,7 +39,7 @@ SILENT_DB = -40.0  # windows quieter than this (RMS dBFS) are left out of the la
 
 def leads(lang: str) -> list[dict]:
     from briefing.context import Context, LogProgress
-    from briefing.ingest import read_articles
+    from briefing.read import read_articles
     from briefing.leads import write_leads
     from briefing.leads.sentences import split_sentences
     from briefing.leads.speakable import speakable
@@ -62,7 +62,7 @@ def speak(voices: dict[str, list[str]], pack_dirs: list[str], work: Path, limit:
     from scipy.io import wavfile
 
     sys.path.insert(0, str(ROOT))
-    from briefing.speech.kokoro import SAMPLE_RATE, KokoroEngine
+    from briefing.speak.kokoro import SAMPLE_RATE, KokoroEngine
 
     engine = KokoroEngine(pack_dirs=pack_dirs)
     jobs = []

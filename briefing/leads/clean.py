@@ -1,6 +1,6 @@
 """What an anchor never reads: datelines, bylines, credits, captions and editor's notes.
 
-The readers in briefing/ingest take most of these off; this is the lead's own guard, for
+The readers in briefing/read take most of these off; this is the lead's own guard, for
 inputs that carry them in the body (JSON, feeds, pasted text).
 """
 

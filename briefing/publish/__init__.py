@@ -18,7 +18,7 @@ from pathlib import Path
 from mutagen.mp3 import MP3
 
 from ..artwork import cover_file
-from ..audio import episode_title
+from ..assemble import episode_title
 from ..context import Context
 from ..errors import PublishError
 from ..models import Bulletin, Episode, Item
@@ -44,7 +44,7 @@ def episode_guid(settings: Settings, date: dt.date) -> str:
 def publish(bulletin: Bulletin, ctx: Context) -> Episode:
     ctx.progress.stage("publishing")
     try:
-        episode = _publish(bulletin, ctx.settings)
+        episode = _publish(bulletin, ctx.settings, ctx.report.engine)
     except OSError as exc:
         where = exc.filename or ctx.settings.out_dir
         raise PublishError(f"could not publish into {ctx.settings.out_dir} ({exc.strerror or exc}: {where}); "
@@ -67,7 +67,7 @@ def show_guid(settings: Settings, out: Path) -> str:
             or podcast_guid(settings.feed_url))
 
 
-def _publish(bulletin: Bulletin, settings: Settings) -> Episode:
+def _publish(bulletin: Bulletin, settings: Settings, engine: str) -> Episode:
     out = settings.out_dir
     episodes_dir = out / EPISODES
     episodes_dir.mkdir(parents=True, exist_ok=True)
@@ -97,7 +97,7 @@ def _publish(bulletin: Bulletin, settings: Settings) -> Episode:
         length=path.stat().st_size,
         duration=MP3(str(path)).info.length,
         published=_published(settings.date, previous),
-        engine=bulletin.engine,
+        engine=engine,
         sidecars=sidecars,
     )
     listed, _ = merge_episode(history, episode, settings.keep)

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import VoiceError, unknown_name
 from ..models import Clip, Lang
+from ..settings import Settings
 from ..text.script import HAN_CHAR
 from .voices import VoiceInfo
 
@@ -31,6 +32,13 @@ class StandInEngine:
     name = "standin"
     max_workers = 2
     version = "standin-1"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> StandInEngine:
+        return cls()
+
+    def available(self, timeout: float) -> bool:
+        return True
 
     def voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(name, lang, "none", "stand-in tones for trying the pipeline (not speech)")

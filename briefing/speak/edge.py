@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..audio.codec import decode_mp3
+from ..assemble.codec import decode_mp3
 from ..errors import VoiceError, unknown_name
 from ..models import Clip, Lang
+from ..settings import Settings
 from .voices import VoiceInfo, presets
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,11 @@ class EdgeEngine:
             import edge_tts.communicate
 
             edge_tts.communicate.WSS_URL = url
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EdgeEngine:
+        return cls(receive_timeout=settings.edge_timeout, retries=settings.edge_retries,
+                   requests_at_once=settings.concurrency)
 
     @property
     def version(self) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..errors import VoiceError, unknown_name
 from ..models import Clip, Lang
+from ..settings import Settings
 from .phonemes import Phonemizer, pieces
 from .voices import VoiceInfo, presets, voices_dir
 
@@ -85,6 +86,18 @@ class KokoroEngine:
         self._phonemize = Phonemizer()
         self._packs: dict[str, np.ndarray] = {}
         self._packs_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> KokoroEngine:
+        return cls()
+
+    def available(self, timeout: float) -> bool:
+        """Does the model load (it ships in the installed packages: no network, no timeout)?"""
+        try:
+            load_runtime()
+        except VoiceError:
+            return False
+        return True
 
     @property
     def version(self) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from ..context import Context
 from ..errors import VoiceError
 from ..models import Clip, Lang, Script, Speech
+from ..settings import Settings
 from .cache import ClipCache, clip_key
 from .engine import ENGINES, SpeechEngine, create_engine
 from .voices import preset_voice
@@ -26,12 +27,15 @@ log = logging.getLogger(__name__)
 
 __all__ = ["speak", "resolve_engine", "ENGINES", "create_engine"]
 
-def resolve_engine(name: str, probe_timeout: float, offline: str = "kokoro") -> str:
-    """`auto` -> `edge` when the online service answers in time, else the offline engine."""
-    if name != "auto":
-        return name
-    edge = create_engine("edge")
-    return "edge" if edge.available(probe_timeout) else offline  # type: ignore[attr-defined]
+ONLINE = "edge"
+
+
+def resolve_engine(settings: Settings) -> str:
+    """`auto` -> the online engine when its service answers in time, else the offline engine."""
+    if settings.engine != "auto":
+        return settings.engine
+    online = create_engine(ONLINE, settings)
+    return ONLINE if online.available(settings.probe_timeout) else settings.offline_engine
 
 
 def _is_voice_of(engine: SpeechEngine, voice: str) -> bool:
@@ -75,12 +79,7 @@ class _Speaker:
 
     def engine(self, name: str) -> SpeechEngine:
         if name not in self.engines:
-            options = {}
-            if name == "edge":
-                settings = self.ctx.settings
-                options = dict(receive_timeout=settings.edge_timeout, retries=settings.edge_retries,
-                               requests_at_once=settings.concurrency)
-            self.engines[name] = create_engine(name, **options)
+            self.engines[name] = create_engine(name, self.ctx.settings)
         return self.engines[name]
 
     def speak(self, group: _Group) -> _Group:
@@ -170,10 +169,13 @@ def _without_items(script: Script, dropped: set[int]) -> tuple[Script, dict[int,
 
 def speak(script: Script, ctx: Context) -> Speech:
     settings = ctx.settings
-    primary = resolve_engine(settings.engine, settings.probe_timeout, settings.offline_engine)
+    primary = resolve_engine(settings)
     if settings.engine == "auto":
-        ctx.progress.note(f"voice: {primary} ({'online' if primary == 'edge' else 'offline, the online service did not answer'})")
+        how = "online" if primary == ONLINE else "offline, the online service did not answer"
+        ctx.progress.note(f"voice: {primary} ({how})")
     speaker = _Speaker(script, ctx, primary)
+    if settings.voice and not any(_is_voice_of(speaker.engine(name), settings.voice) for name in ENGINES):
+        speaker.engine(primary).check_voice(settings.voice)  # no engine has it: name the valid ones
     for lang in sorted({s.lang for s in script.segments}):
         speaker.engine(primary).check_voice(voice_for(speaker.engine(primary), lang, ctx))
     ctx.progress.stage("speaking", total=len(script.items))
@@ -201,6 +203,8 @@ def speak(script: Script, ctx: Context) -> Speech:
                  if g.clips is not None and g.item is not None and g.engine != primary]
     if any(g.clips is not None and g.item is None and g.engine != primary for g in groups):
         fallbacks.insert(0, "opening/closing")
-    return Speech(script=final_script, clips=clips, engine=primary, fallbacks=fallbacks,
-                  synthesized=sum(g.synthesized for g in groups),
-                  synthesized_items=sum(1 for g in groups if g.item is not None and g.synthesized))
+    report = ctx.report
+    report.engine, report.fallbacks, report.items = primary, fallbacks, len(final_script.items)
+    report.synthesized = sum(g.synthesized for g in groups)
+    report.synthesized_items = sum(1 for g in groups if g.item is not None and g.synthesized)
+    return Speech(script=final_script, clips=clips)

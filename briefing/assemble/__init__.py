@@ -78,5 +78,4 @@ def _assemble(speech: Speech, ctx: Context, staging: Path, cover: Path) -> Bulle
                chapters=layout.chapters, cover=embedded_cover(cover))
     write_sidecars(mp3, layout.chapters, layout.cues)
     return Bulletin(script=script, audio=mp3, duration=mastered.size / layout.rate, chapters=layout.chapters,
-                    cues=layout.cues, engine=speech.engine, fallbacks=speech.fallbacks, synthesized=speech.synthesized,
-                    synthesized_items=speech.synthesized_items)
+                    cues=layout.cues)

@@ -65,9 +65,7 @@ def recall(key: str, speech: Speech, settings: Settings, staging: Path) -> Bulle
         return None
     (folder / "bulletin.json").touch()
     return Bulletin(script=speech.script, audio=mp3, duration=data["duration"],
-                    chapters=[Chapter(**c) for c in data["chapters"]], cues=[Cue(**c) for c in data["cues"]],
-                    engine=speech.engine, fallbacks=speech.fallbacks, synthesized=speech.synthesized,
-                    synthesized_items=speech.synthesized_items)
+                    chapters=[Chapter(**c) for c in data["chapters"]], cues=[Cue(**c) for c in data["cues"]])
 
 
 def remember(key: str, bulletin: Bulletin, settings: Settings) -> None:
