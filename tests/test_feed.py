@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from audio_probe import decode
-from published import NEWS, build_episode, fake_edge_service, listed_episodes
+from published import NEWS, build_episode, listed_episodes
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -25,9 +25,8 @@ NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
 def two_days(tmp_path_factory):
     """Two builds on different dates into one output folder."""
     out = tmp_path_factory.mktemp("feed") / "out"
-    with fake_edge_service():
-        build_episode(out, "2025-03-01")
-        build_episode(out, "2025-03-02", NEWS[::-1])
+    build_episode(out, "2025-03-01")
+    build_episode(out, "2025-03-02", NEWS[::-1])
     return out
 
 
@@ -140,11 +139,10 @@ def test_two_dates_list_two_episodes_newest_first_with_distinct_guids(two_days):
 
 def test_rebuilding_a_date_keeps_its_guid_under_a_new_media_name(tmp_path):
     out = tmp_path / "out"
-    with fake_edge_service():
-        build_episode(out, "2025-03-01")
-        build_episode(out, "2025-03-02")
-        first = {e.id: e.enclosures[0]["href"] for e in _feed(out).entries}
-        build_episode(out, "2025-03-01", [NEWS[0]])  # the same day again, with other news
+    build_episode(out, "2025-03-01")
+    build_episode(out, "2025-03-02")
+    first = {e.id: e.enclosures[0]["href"] for e in _feed(out).entries}
+    build_episode(out, "2025-03-01", [NEWS[0]])  # the same day again, with other news
     feed = _feed(out)
     after = {e.id: e.enclosures[0]["href"] for e in feed.entries}
     assert set(after) == set(first)  # the same two guids: a rebuild changes no guid
@@ -162,11 +160,10 @@ def test_rebuilding_a_date_keeps_its_guid_under_a_new_media_name(tmp_path):
 
 def test_keep_retires_the_oldest_episode_and_its_files(tmp_path):
     out = tmp_path / "out"
-    with fake_edge_service():
-        for day in ("2025-03-01", "2025-03-02"):
-            build_episode(out, day)
-        oldest = listed_episodes(out)[-1]
-        build_episode(out, "2025-03-03", NEWS, "--keep", "2")
+    for day in ("2025-03-01", "2025-03-02"):
+        build_episode(out, day)
+    oldest = listed_episodes(out)[-1]
+    build_episode(out, "2025-03-03", NEWS, "--keep", "2")
     feed = _feed(out)
     assert [e.enclosures[0]["href"].rsplit("/", 1)[1][:10] for e in feed.entries] == ["2025-03-03", "2025-03-02"]
     assert [e["date"] for e in listed_episodes(out)] == ["2025-03-03", "2025-03-02"]
@@ -183,21 +180,21 @@ def test_a_failed_feed_write_loses_nothing_published_before(tmp_path, monkeypatc
     from conftest import run_cli
 
     out = tmp_path / "out"
-    with fake_edge_service():
-        build_episode(out, "2025-03-01")
-        before = (out / "feed.xml").read_bytes()
-        real_replace = os.replace
+    build_episode(out, "2025-03-01")
+    before = (out / "feed.xml").read_bytes()
+    real_replace = os.replace
 
-        def refuse_feed(source, target, *args, **kwargs):
-            if str(target).endswith("feed.xml"):
-                raise OSError(28, "No space left on device", str(target))
-            return real_replace(source, target, *args, **kwargs)
+    def refuse_feed(source, target, *args, **kwargs):
+        if str(target).endswith("feed.xml"):
+            raise OSError(28, "No space left on device", str(target))
+        return real_replace(source, target, *args, **kwargs)
 
-        monkeypatch.setattr(os, "replace", refuse_feed)
-        news = tmp_path / "later.json"
-        news.write_text(json.dumps(NEWS, ensure_ascii=False), encoding="utf-8")
-        result = run_cli("build", news, "--engine", "edge", "--out", out, "--date", "2025-03-02", "--keep", "1")
-        monkeypatch.setattr(os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", refuse_feed)
+    news = tmp_path / "later.json"
+    news.write_text(json.dumps(NEWS, ensure_ascii=False), encoding="utf-8")
+    result = run_cli("build", news, "--engine", "standin", "--offline-engine", "standin", "--out", out,
+                     "--date", "2025-03-02", "--keep", "1")
+    monkeypatch.setattr(os, "replace", real_replace)
     assert result.exit_code == 6
     assert "No space left on device" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert (out / "feed.xml").read_bytes() == before
@@ -209,9 +206,8 @@ def test_a_failed_feed_write_loses_nothing_published_before(tmp_path, monkeypatc
 def test_today_is_published_now_and_a_past_date_in_its_morning(tmp_path):
     out = tmp_path / "out"
     today = dt.date.today().isoformat()
-    with fake_edge_service():
-        build_episode(out, today)
-        build_episode(out, "2025-03-01")
+    build_episode(out, today)
+    build_episode(out, "2025-03-01")
     now = dt.datetime.now(dt.timezone.utc)
     published = {e["date"]: dt.datetime.fromisoformat(e["published"]) for e in listed_episodes(out)}
     assert abs((now - published[today]).total_seconds()) < 3600

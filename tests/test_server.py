@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import ROOT
-from published import build_episode, fake_edge_service, listed_episodes, serving
+from published import build_episode, listed_episodes, serving
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +22,7 @@ def site(tmp_path_factory):
     """One built episode, a secret outside the folder, links leading out, and the server."""
     base = tmp_path_factory.mktemp("serve")
     out = base / "out"
-    with fake_edge_service():
-        build_episode(out, "2025-03-01")
+    build_episode(out, "2025-03-01")
     secret = base / "secret.txt"
     secret.write_text("not for the web\n")
     (out / "leak.txt").symlink_to(secret)

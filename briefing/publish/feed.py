@@ -69,6 +69,7 @@ def itunes_title(episode: Episode, show_title: str) -> str:
 
 
 def default_copyright(settings: Settings) -> str:
+    """The configured copyright line, else "© YEAR AUTHOR" (the year of the build's date)."""
     return settings.show.copyright or f"© {settings.date.year} {settings.show.author}"
 
 

@@ -23,6 +23,7 @@ import segno
 from ..models import Cue, Episode
 from ..settings import Settings
 from ..text.script import has_han
+from .feed import default_copyright
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ def render_page(episodes: list[Episode], settings: Settings, cover_name: str, ep
     words = WORDS.get(show.language, WORDS["en"])
     lang = show.language
     listed = sorted(episodes, key=lambda e: e.date, reverse=True)
-    copyright = show.copyright or f"© {settings.date.year} {show.author}"
+    copyright = default_copyright(settings)
     body = "\n".join(_episode(e, episodes_dir, words, lang) for e in listed) or f"<p>{words['empty']}</p>"
     return f"""<!doctype html>
 <html lang="{HTML_LANG.get(lang, lang)}">
