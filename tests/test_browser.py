@@ -141,6 +141,7 @@ def at_width(driver, url, name):
 def reset_viewport(page):
     yield
     page["driver"].execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    page["driver"].execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
     page["driver"].get(page["url"])
 
 
@@ -245,12 +246,16 @@ def test_story_source_links_and_english_marked(page):
     assert driver.find_element("css selector", "ul.apps a").get_attribute("lang") == "en"
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_axe_finds_no_serious_accessibility_violation(page, reset_viewport, width):
+@pytest.mark.parametrize("width, scheme", [("desktop", "light"), ("phone", "light"), ("phone", "dark")])
+def test_axe_finds_no_serious_accessibility_violation(page, reset_viewport, width, scheme):
     if not AXE.is_file():
         pytest.skip(f"axe-core is not installed ({AXE} missing: npm install --prefix tests/.node axe-core)")
     driver = page["driver"]
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                           {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
     at_width(driver, page["url"], width)
+    background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+    assert background == ("rgb(255, 255, 255)" if scheme == "light" else "rgb(20, 22, 26)")
     driver.execute_script(AXE.read_text("utf-8"))
     driver.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; });")
     result = driver.execute_async_script("""var done = arguments[0];
