@@ -148,7 +148,7 @@ def build(
                          bitrate_kbps=bitrate, music_bed=music_bed)
     notes: list[str] = []
     with RichProgress(enabled=not _state["quiet"], notes=notes) as progress:
-        result = run_build(list(inputs or settings.sources), Context(settings, progress))
+        result = run_build(list(inputs or settings.read.sources), Context(settings, progress))
     for note in notes:
         _echo(note)
     episode = result.episode

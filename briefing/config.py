@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 from .errors import ConfigError
 from .models import Source
-from .settings import Settings, Show
+from .settings import FIELD_TYPES, STAGE_GROUPS, Settings, Show
 from .speak.engine import ENGINES
 
 CONFIG_NAME = "briefing.toml"
@@ -59,16 +59,16 @@ def load_config(path: Path) -> Settings:
 
 def settings_from_mapping(data: dict[str, Any], base: Path = Path("."), origin: str = CONFIG_NAME) -> Settings:
     _no_unknown(data, _TABLES, origin, "top-level table")
-    show_values = _table(data.get("show", {}), _SHOW_KEYS, Show, base, f"{origin} [show]")
-    build_values = _table(data.get("build", {}), _BUILD_KEYS, Settings, base, f"{origin} [build]")
-    publish_values = _table(data.get("publish", {}), _PUBLISH_KEYS, Settings, base, f"{origin} [publish]")
-    wording_values = _table(data.get("wording", {}), _WORDING_KEYS, Settings, base, f"{origin} [wording]")
+    show_values = _table(data.get("show", {}), _SHOW_KEYS, typing.get_type_hints(Show), base, f"{origin} [show]")
+    build_values = _table(data.get("build", {}), _BUILD_KEYS, FIELD_TYPES, base, f"{origin} [build]")
+    publish_values = _table(data.get("publish", {}), _PUBLISH_KEYS, FIELD_TYPES, base, f"{origin} [publish]")
+    wording_values = _table(data.get("wording", {}), _WORDING_KEYS, FIELD_TYPES, base, f"{origin} [wording]")
     voices = _voices(data.get("voices", {}), f"{origin} [voices]")
     sources = _sources(data.get("sources", []), base, f"{origin} [[sources]]")
     publish_values.setdefault("out_dir", base / Settings.out_dir)  # output lives beside the config
     try:
-        return Settings(show=Show(**show_values), voices=voices, sources=sources, **build_values, **publish_values,
-                        **wording_values)
+        return Settings.make(show=Show(**show_values), voices=voices, sources=sources, **build_values,
+                             **publish_values, **wording_values)
     except ConfigError as exc:
         raise ConfigError(f"{origin}: {exc}") from None
 
@@ -79,11 +79,10 @@ def _no_unknown(table: dict, known, where: str, what: str = "key") -> None:
             raise ConfigError(f"{where}: unknown {what} {key!r}; valid: {', '.join(sorted(known))}")
 
 
-def _table(table: Any, keys: dict[str, str], cls: type, base: Path, where: str) -> dict[str, Any]:
+def _table(table: Any, keys: dict[str, str], hints: dict[str, Any], base: Path, where: str) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table of key = value lines")
     _no_unknown(table, keys, where)
-    hints = typing.get_type_hints(cls)
     return {keys[k]: _coerce(v, hints[keys[k]], base, f"{where} {k}") for k, v in table.items()}
 
 
@@ -209,8 +208,11 @@ def _default(table: str, key: str) -> object:
     name = {**_BUILD_KEYS, **_PUBLISH_KEYS, **_WORDING_KEYS}.get(key)
     if name is None:
         return None
-    value = getattr(Settings(), name)
-    return "output" if name == "out_dir" else value
+    if name == "out_dir":
+        return str(Settings.out_dir)
+    settings = Settings()
+    holder = next((getattr(settings, g) for g in STAGE_GROUPS if hasattr(getattr(settings, g), name)), settings)
+    return getattr(holder, name)
 
 
 def _toml_value(value: object) -> str:

@@ -49,10 +49,10 @@ def check_offline_voice(settings: Settings) -> Check:
 def check_online_voice(settings: Settings) -> Check:
     from .speak import create_engine
 
-    reachable = create_engine("edge", settings).available(settings.probe_timeout)
+    reachable = create_engine("edge", settings).available(settings.speak.probe_timeout)
     detail = "service answers" if reachable else \
-        f"service did not answer within {settings.probe_timeout:.0f} s; builds use the offline voice"
-    return Check("online voice (edge-tts)", reachable, detail, needed=settings.engine == "edge")
+        f"service did not answer within {settings.speak.probe_timeout:.0f} s; builds use the offline voice"
+    return Check("online voice (edge-tts)", reachable, detail, needed=settings.speak.engine == "edge")
 
 
 def check_output(settings: Settings) -> Check:

@@ -66,8 +66,8 @@ def make_segment(kind: SegmentKind, text: str, lang: Lang, item: int | None = No
 def write_script(items: list[Item], ctx: Context) -> Script:
     settings = ctx.settings
     lang: Lang = settings.show.language  # type: ignore[assignment]
-    words = wording(lang, {"opening": settings.opening_words, "transition": settings.transition_words,
-                           "closing": settings.closing_words})
+    words = wording(lang, {"opening": settings.script.opening_words, "transition": settings.script.transition_words,
+                           "closing": settings.script.closing_words})
     values = {"show": settings.show.title, "date": spoken_date(settings.date, lang), "count": len(items)}
     transitions = [t.strip() for t in words["transition"].split(" | ") if t.strip()]
     segments = [make_segment("opening", words["opening"].format(**values), lang)]

@@ -1,12 +1,21 @@
-"""Settings of a build, validated once into a typed object. Defaults live here only."""
+"""Settings of a build, validated once into a typed object. Defaults live here only.
+
+Each stage has its own group (read, leads, script, speak, assemble, publish) and reads only
+its own; what several stages share (the show, the date, the output and cache folders)
+stands at the top. `Settings.make(**values)` and `with_overrides(**values)` take the flat
+names the command line and briefing.toml use (item_seconds, engine, ...) and put each
+into its group.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 import uuid
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from .errors import ConfigError
@@ -15,6 +24,12 @@ from .models import Source
 LANGS = ("zh", "en")
 SERVE_HOST, SERVE_PORT = "127.0.0.1", 8000  # where `briefing serve` listens unless told otherwise
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # kbit/s an MP3 can have
+WORDING_PLACEHOLDERS = ("show", "date", "count")
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise ConfigError(message)
 
 
 PLACEHOLDER_OWNER_EMAIL = "briefing@example.org"  # directories refuse a feed whose owner cannot get mail
@@ -39,6 +54,8 @@ class Show:
     copyright: str | None = None  # None: "© YEAR AUTHOR"
 
     def __post_init__(self) -> None:
+        _check(self.language in LANGS, f"show language must be one of {', '.join(LANGS)}, not {self.language!r}")
+        _check("@" in self.owner_email, f"owner email looks wrong: {self.owner_email!r}")
         if not self.author:
             object.__setattr__(self, "author", self.title)
         if not self.owner_name:
@@ -56,98 +73,163 @@ class Show:
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Everything a build needs besides its inputs."""
+class ReadSettings:
+    """The read stage: what is read and how much of it."""
 
-    show: Show = field(default_factory=Show)
-    out_dir: Path = Path("output")
-    cache_dir: Path | None = None  # None: OUT/.cache
-    base_url: str = f"http://{SERVE_HOST}:{SERVE_PORT}/"
-    date: dt.date = field(default_factory=dt.date.today)
+    input_format: str | None = None  # None: detect from content
+    max_items: int | None = None  # stories read at most, over all inputs
+    sources: tuple[Source, ...] = ()  # what `briefing build` reads when given no inputs
+
+    def __post_init__(self) -> None:
+        if self.input_format is not None:
+            from .read import FORMATS  # here: the read stage imports the settings
+
+            _check(self.input_format in FORMATS,
+                   f"input format must be one of {', '.join(FORMATS)}, not {self.input_format!r}")
+        _check(self.max_items is None or self.max_items >= 1, f"max items must be 1 or more, not {self.max_items}")
+
+
+@dataclass(frozen=True)
+class LeadSettings:
+    """The leads stage: how long each story is read."""
+
+    item_seconds: float = 30.0
+
+    def __post_init__(self) -> None:
+        _check(5 <= self.item_seconds <= 300, f"item seconds must be between 5 and 300, not {self.item_seconds}")
+
+
+@dataclass(frozen=True)
+class ScriptSettings:
+    """The script stage: the anchor's own words, with {show}, {date} and {count}; None: the language's own."""
+
+    opening_words: str | None = None
+    transition_words: str | None = None  # said before each story after the first; " | " separates alternatives
+    closing_words: str | None = None
+
+    def __post_init__(self) -> None:
+        for part in ("opening_words", "transition_words", "closing_words"):
+            unknown = set(re.findall(r"{([^{}]*)}", getattr(self, part) or "")) - set(WORDING_PLACEHOLDERS)
+            _check(not unknown, f"{part.replace('_', ' ')} may use {{show}}, {{date}} and {{count}}, "
+                                f"not {', '.join('{' + u + '}' for u in sorted(unknown))}")
+
+
+@dataclass(frozen=True)
+class SpeakSettings:
+    """The speak stage: which engine and voices, and how the online voice is asked."""
+
     engine: str = "auto"  # a name in briefing.speak.engine.ENGINES, or auto (online when reachable)
     offline_engine: str = "kokoro"  # what `auto` and a failing online voice fall back to
     voice: str | None = None  # overrides the preset anchor voice for the show language
     rate: str = "+0%"  # edge-tts style speaking-rate change, also applied offline
-    item_seconds: float = 30.0
-    max_items: int | None = None
-    bitrate_kbps: int = 96
-    keep: int | None = None  # episodes kept in the feed; None keeps all
+    voices: tuple[tuple[str, str, str], ...] = ()  # (lang, engine, voice) overriding voices/presets.toml
     concurrency: int = 8  # online requests at once (latency-bound; edge-tts reports no limit under ~40)
     probe_timeout: float = 3.0  # seconds `auto` waits for the online voice service
-    skip_failed: bool = False
-    input_format: str | None = None  # None: detect from content
-    music_bed: Path | None = None  # music under the opening (any file ffmpeg reads), ducked under the voice
-    voices: tuple[tuple[str, str, str], ...] = ()  # (lang, engine, voice) overriding voices/presets.toml
-    sources: tuple[Source, ...] = ()  # what `briefing build` reads when given no inputs
     edge_timeout: float = 30.0  # seconds one online-voice request may take before it is retried
     edge_retries: int = 3  # retries per request (with backoff and jitter) before the offline fallback
-    lock_wait: float = 0.0  # seconds a build waits for another build of the same output folder
-    opening_words: str | None = None  # bulletin opening with {show} {date} {count}; None: the language's own
-    transition_words: str | None = None  # said before each story after the first; " | " separates alternatives
-    closing_words: str | None = None  # bulletin closing; None: the language's own
+    skip_failed: bool = False  # drop a story no voice can read instead of failing the build
 
     def __post_init__(self) -> None:
-        from .speak.engine import ENGINES, OFFLINE_ENGINES  # here: the speech package imports settings
+        from .speak.engine import ENGINES, OFFLINE_ENGINES  # here: the speak stage imports the settings
 
         engines = ("auto", *ENGINES)
         _check(self.engine in engines, f"engine must be one of {', '.join(engines)}, not {self.engine!r}")
-        if self.input_format is not None:
-            from .read import FORMATS
-
-            _check(self.input_format in FORMATS,
-                   f"input format must be one of {', '.join(FORMATS)}, not {self.input_format!r}")
         _check(self.offline_engine in OFFLINE_ENGINES,
                f"offline engine must be one of {', '.join(OFFLINE_ENGINES)}, not {self.offline_engine!r}")
-        _check(self.show.language in LANGS,
-               f"show language must be one of {', '.join(LANGS)}, not {self.show.language!r}")
-        _check(5 <= self.item_seconds <= 300,
-               f"item seconds must be between 5 and 300, not {self.item_seconds}")
+        _check(1 <= self.edge_timeout <= 600, f"edge timeout must be 1-600 seconds, not {self.edge_timeout}")
+        _check(0 <= self.edge_retries <= 10, f"edge retries must be 0-10, not {self.edge_retries}")
+        _check(1 <= self.concurrency <= 32, f"concurrency must be between 1 and 32, not {self.concurrency}")
+        _check(bool(re.fullmatch(r"[+-]\d+%", self.rate)), f"rate must look like +10% or -5%, not {self.rate!r}")
+
+
+@dataclass(frozen=True)
+class AssembleSettings:
+    """The assemble stage: the MP3 and what plays under the voice."""
+
+    bitrate_kbps: int = 96
+    music_bed: Path | None = None  # music under the opening (any file ffmpeg reads), ducked under the voice
+
+    def __post_init__(self) -> None:
         _check(self.bitrate_kbps in MP3_BITRATES,
                f"bitrate must be an MP3 bit rate ({', '.join(map(str, MP3_BITRATES))} kbit/s), "
                f"not {self.bitrate_kbps}")
         _check(self.music_bed is None or Path(self.music_bed).is_file(),
                f"music bed {self.music_bed} does not exist; fix the path or leave the option out")
-        _check(self.keep is None or self.keep >= 1, f"keep must be 1 or more, not {self.keep}")
-        _check(self.max_items is None or self.max_items >= 1,
-               f"max items must be 1 or more, not {self.max_items}")
-        _check(1 <= self.edge_timeout <= 600, f"edge timeout must be 1-600 seconds, not {self.edge_timeout}")
-        _check(0 <= self.edge_retries <= 10, f"edge retries must be 0-10, not {self.edge_retries}")
-        _check(self.lock_wait >= 0, f"lock wait must be 0 or more seconds, not {self.lock_wait}")
-        _check(1 <= self.concurrency <= 32, f"concurrency must be between 1 and 32, not {self.concurrency}")
-        _check(bool(re.fullmatch(r"[+-]\d+%", self.rate)),
-               f"rate must look like +10% or -5%, not {self.rate!r}")
-        for part in ("opening_words", "transition_words", "closing_words"):
-            unknown = set(re.findall(r"{([^{}]*)}", getattr(self, part) or "")) - {"show", "date", "count"}
-            _check(not unknown, f"{part.replace('_', ' ')} may use {{show}}, {{date}} and {{count}}, "
-                                f"not {', '.join('{' + u + '}' for u in sorted(unknown))}")
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    """The publish stage: where the show is served and how many episodes it lists."""
+
+    base_url: str = f"http://{SERVE_HOST}:{SERVE_PORT}/"
+    keep: int | None = None  # episodes kept in the feed; None keeps all
+
+    def __post_init__(self) -> None:
         parsed = urlparse(self.base_url)
         _check(parsed.scheme in ("http", "https") and bool(parsed.netloc),
                f"base URL must be an absolute http(s) URL such as https://example.org/briefing/, "
                f"not {self.base_url!r}")
-        _check("@" in self.show.owner_email, f"owner email looks wrong: {self.show.owner_email!r}")
+        _check(self.keep is None or self.keep >= 1, f"keep must be 1 or more, not {self.keep}")
         if not self.base_url.endswith("/"):
             object.__setattr__(self, "base_url", self.base_url + "/")
-
-    @property
-    def cache(self) -> Path:
-        return self.cache_dir if self.cache_dir is not None else self.out_dir / ".cache"
 
     @property
     def feed_url(self) -> str:
         return self.base_url + "feed.xml"
 
-    def with_overrides(self, **values: object) -> Settings:
-        """A copy with the given fields replaced; None values leave a field as it is."""
-        names = {f.name for f in fields(self)}
-        unknown = set(values) - names
+
+STAGE_GROUPS: dict[str, type] = {"read": ReadSettings, "leads": LeadSettings, "script": ScriptSettings,
+                                 "speak": SpeakSettings, "assemble": AssembleSettings, "publish": PublishSettings}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a build needs besides its inputs: what the stages share, then each stage's own."""
+
+    show: Show = field(default_factory=Show)
+    date: dt.date = field(default_factory=dt.date.today)
+    out_dir: Path = Path("output")
+    cache_dir: Path | None = None  # None: OUT/.cache
+    lock_wait: float = 0.0  # seconds a build waits for another build of the same output folder
+    read: ReadSettings = field(default_factory=ReadSettings)
+    leads: LeadSettings = field(default_factory=LeadSettings)
+    script: ScriptSettings = field(default_factory=ScriptSettings)
+    speak: SpeakSettings = field(default_factory=SpeakSettings)
+    assemble: AssembleSettings = field(default_factory=AssembleSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
+
+    def __post_init__(self) -> None:
+        _check(self.lock_wait >= 0, f"lock wait must be 0 or more seconds, not {self.lock_wait}")
+
+    @property
+    def cache(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else self.out_dir / ".cache"
+
+    @classmethod
+    def make(cls, **values: Any) -> Settings:
+        """Settings from flat names (item_seconds=20, engine="kokoro", ...); the rest are defaults."""
+        return cls().with_overrides(**values)
+
+    def with_overrides(self, **values: Any) -> Settings:
+        """A copy with the given fields replaced (flat names); None values leave a field as it is."""
+        unknown = set(values) - set(FIELD_TYPES)
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        return replace(self, **{k: v for k, v in values.items() if v is not None})
+        given = {k: v for k, v in values.items() if v is not None}
+        top = {k: v for k, v in given.items() if k in _TOP_LEVEL}
+        for group in STAGE_GROUPS:
+            changes = {k: v for k, v in given.items() if _GROUP_OF.get(k) == group}
+            if changes:
+                top[group] = replace(getattr(self, group), **changes)
+        return replace(self, **top)
 
 
-def _check(ok: bool, message: str) -> None:
-    if not ok:
-        raise ConfigError(message)
+_TOP_LEVEL = {f.name for f in fields(Settings)} - set(STAGE_GROUPS)
+_GROUP_OF = {f.name: group for group, cls in STAGE_GROUPS.items() for f in fields(cls)}
+FIELD_TYPES: dict[str, Any] = {
+    **{name: hint for name, hint in typing.get_type_hints(Settings).items() if name in _TOP_LEVEL},
+    **{name: hint for cls in STAGE_GROUPS.values() for name, hint in typing.get_type_hints(cls).items()},
+}  # flat name -> type, for briefing.toml and the command line
 
 
 def parse_date(text: str) -> dt.date:

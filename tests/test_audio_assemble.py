@@ -74,7 +74,7 @@ def synthetic_speech(stories=STORIES) -> Speech:
 
 
 def _assemble(tmp_path, **settings):
-    ctx = Context(Settings(out_dir=tmp_path / "out", date=dt.date(2025, 3, 1), **settings))
+    ctx = Context(Settings.make(out_dir=tmp_path / "out", date=dt.date(2025, 3, 1), **settings))
     return assemble(synthetic_speech(), ctx)
 
 
@@ -147,7 +147,7 @@ def test_prepared_clips_are_trimmed_and_start_and_end_at_zero():
 
 def test_bitrate_setting_sets_the_mp3_bitrate(tmp_path):
     speech = synthetic_speech(STORIES[:1])
-    ctx = Context(Settings(out_dir=tmp_path / "out", date=dt.date(2025, 3, 1), bitrate_kbps=64))
+    ctx = Context(Settings.make(out_dir=tmp_path / "out", date=dt.date(2025, 3, 1), bitrate_kbps=64))
     info = MP3(assemble(speech, ctx).audio).info
     assert (info.bitrate, info.sample_rate, info.channels) == (64000, 44100, 1)
 
@@ -166,7 +166,7 @@ def test_music_bed_plays_before_the_voice_and_ducks_under_it(tmp_path):
     bed = tmp_path / "bed.wav"
     _write_wav(bed, 0.3 * np.sin(2 * np.pi * bed_hz * t), 22050)
     speech = synthetic_speech(STORIES[:1])
-    ctx = Context(Settings(out_dir=tmp_path / "out", date=dt.date(2025, 3, 1), music_bed=bed))
+    ctx = Context(Settings.make(out_dir=tmp_path / "out", date=dt.date(2025, 3, 1), music_bed=bed))
     bulletin = assemble(speech, ctx)
     samples = decode(bulletin.audio)
     opening = [c for c in bulletin.cues if c.text.startswith(("Welcome", "Here are"))]

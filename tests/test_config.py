@@ -66,7 +66,7 @@ def test_relative_paths_resolve_next_to_the_config(tmp_path, monkeypatch):
     from briefing.config import load_config
 
     settings = load_config(show / "briefing.toml")
-    assert settings.sources[0].location == str(show / "news.md")
+    assert settings.read.sources[0].location == str(show / "news.md")
     assert settings.out_dir == show / "output"
 
 
@@ -131,6 +131,6 @@ def test_the_init_template_states_the_defaults_it_was_made_from(tmp_path):
     data = tomllib.loads(render_template([]))
     loaded = settings_from_mapping(data, base=tmp_path)
     defaults = Settings()
-    for name in ("engine", "offline_engine", "item_seconds", "bitrate_kbps", "concurrency", "base_url", "show"):
-        assert getattr(loaded, name) == getattr(defaults, name), name
-    assert data["build"]["item_seconds"] == defaults.item_seconds and data["show"]["title"] == defaults.show.title
+    for group in ("show", "leads", "speak", "assemble", "publish", "script"):
+        assert getattr(loaded, group) == getattr(defaults, group), group
+    assert data["build"]["item_seconds"] == defaults.leads.item_seconds and data["show"]["title"] == defaults.show.title

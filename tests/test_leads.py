@@ -23,7 +23,7 @@ SENTENCE_END = re.compile(r"[。！？!?.][”’」』)）\"']*$")
 
 
 def _items(path, seconds=30.0):
-    ctx = Context(Settings(item_seconds=seconds), LogProgress())
+    ctx = Context(Settings.make(item_seconds=seconds), LogProgress())
     return write_leads(read_articles([str(path)], ctx), ctx)
 
 

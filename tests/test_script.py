@@ -19,7 +19,7 @@ ZH_ITEMS = [Item("a", "全国铁路春运发送旅客突破4亿人次", "2月14�
 
 def _script(items, **settings):
     values = {"date": dt.date(2025, 2, 15), **settings}
-    return write_script(items, Context(Settings(**values), LogProgress()))
+    return write_script(items, Context(Settings.make(**values), LogProgress()))
 
 
 def test_opening_names_the_show_and_date_and_a_closing_ends_it():
@@ -62,7 +62,7 @@ def test_wording_can_be_overridden_in_settings():
 
 def test_an_unknown_placeholder_is_a_setting_error():
     with pytest.raises(ConfigError, match="{weather}"):
-        Settings(opening_words="今天{weather}")
+        Settings.make(opening_words="今天{weather}")
 
 
 def test_headline_is_said_once_and_before_its_lead():

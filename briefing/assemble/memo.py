@@ -31,13 +31,13 @@ def bulletin_key(speech: Speech, settings: Settings, cover: Path) -> str | None:
     if any(not clip.key for clip in speech.clips):
         return None
     show = settings.show
-    bed = settings.music_bed
+    bed = settings.assemble.music_bed
     identity = {
         "version": MASTERING_VERSION,
         "clips": [clip.key for clip in speech.clips],
         "segments": [[seg.kind, seg.item, [s.text for s in seg.sentences]] for seg in speech.script.segments],
         "items": [item.title for item in speech.script.items],
-        "show": [show.title, show.author], "date": settings.date.isoformat(), "bitrate": settings.bitrate_kbps,
+        "show": [show.title, show.author], "date": settings.date.isoformat(), "bitrate": settings.assemble.bitrate_kbps,
         "bed": [str(bed), bed.stat().st_size, bed.stat().st_mtime] if bed else None,
         "cover": hashlib.sha256(cover.read_bytes()).hexdigest(),
     }

@@ -38,7 +38,7 @@ SIDECAR_SUFFIXES = {"chapters": ".chapters.json", "vtt": ".vtt", "srt": ".srt"}
 
 def episode_guid(settings: Settings, date: dt.date) -> str:
     """A guid derived from the feed and the date: stable across rebuilds of that date."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, settings.feed_url + '#' + date.isoformat())}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, settings.publish.feed_url + '#' + date.isoformat())}"
 
 
 def publish(bulletin: Bulletin, ctx: Context) -> Episode:
@@ -64,7 +64,7 @@ def show_guid(settings: Settings, out: Path) -> str:
     the one a feed published before carries, else (a new show) made from the feed URL as the
     spec says. It follows the show when its URL changes."""
     return (settings.show.guid or load_podcast_guid(out) or published_podcast_guid(out / FEED)
-            or podcast_guid(settings.feed_url))
+            or podcast_guid(settings.publish.feed_url))
 
 
 def _publish(bulletin: Bulletin, settings: Settings, engine: str) -> Episode:
@@ -100,7 +100,7 @@ def _publish(bulletin: Bulletin, settings: Settings, engine: str) -> Episode:
         engine=engine,
         sidecars=sidecars,
     )
-    listed, _ = merge_episode(history, episode, settings.keep)
+    listed, _ = merge_episode(history, episode, settings.publish.keep)
     cover = cover_file(settings).name
     guid = show_guid(settings, out)
     save_episodes(out, listed, guid)

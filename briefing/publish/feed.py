@@ -37,7 +37,7 @@ SIDECAR_TYPES = {  # kind in Episode.sidecars -> (tag, MIME type); transcripts i
 
 
 def media_url(settings: Settings, name: str) -> str:
-    return f"{settings.base_url}episodes/{name}"
+    return f"{settings.publish.base_url}episodes/{name}"
 
 
 def podcast_guid(feed_url: str) -> str:
@@ -60,7 +60,7 @@ def published_podcast_guid(feed: Path) -> str | None:
 
 def episode_link(settings: Settings, episode: Episode) -> str:
     """The episode's place on the show page."""
-    return f"{settings.base_url}#episode-{episode.date.isoformat()}"
+    return f"{settings.publish.base_url}#episode-{episode.date.isoformat()}"
 
 
 def itunes_title(episode: Episode, show_title: str) -> str:
@@ -153,8 +153,8 @@ def render_feed(episodes: list[Episode], settings: Settings, cover_name: str, gu
     fg.title(show.title)
     fg.description(show.description)
     fg.language(show.language)
-    fg.link(href=settings.feed_url, rel="self", type="application/rss+xml")
-    fg.link(href=settings.base_url, rel="alternate")  # the last link() is the channel link
+    fg.link(href=settings.publish.feed_url, rel="self", type="application/rss+xml")
+    fg.link(href=settings.publish.base_url, rel="alternate")  # the last link() is the channel link
     fg.author({"name": show.author, "email": show.owner_email})
     fg.generator("briefing")
     fg.copyright(default_copyright(settings))
@@ -164,10 +164,10 @@ def render_feed(episodes: list[Episode], settings: Settings, cover_name: str, gu
     fg.podcast.explicit(show.explicit)
     fg.podcast.itunes_summary(show.description)
     fg.podcast.itunes_type("episodic")
-    cover_url = settings.base_url + cover_name
-    fg.image(url=cover_url, title=show.title, link=settings.base_url)
+    cover_url = settings.publish.base_url + cover_name
+    fg.image(url=cover_url, title=show.title, link=settings.publish.base_url)
     fg.podcast.itunes_image(cover_url)  # feedgen drops it silently unless it ends .jpg/.png
-    fg.podcastindex.guid = guid or podcast_guid(settings.feed_url)
+    fg.podcastindex.guid = guid or podcast_guid(settings.publish.feed_url)
     fg.podcastindex.locked = (show.locked, show.owner_email)
     fg.podcastindex.update_frequency = ("FREQ=DAILY", "每日" if show.language == "zh" else "Daily")
     fg.lastBuildDate(dt.datetime.now(dt.timezone.utc).replace(microsecond=0))

@@ -193,7 +193,7 @@ def feed_qr_svg(feed_url: str, label: str) -> str:
 
 
 def _subscribe(settings: Settings, words: dict[str, str]) -> str:
-    feed_url = settings.feed_url
+    feed_url = settings.publish.feed_url
     apps = "".join(f'<li><a href="{escape(link)}" lang="en">{escape(app)}</a></li>'
                    for app, link in subscribe_links(feed_url))
     generic = re.sub(r"^https?://", "podcast://", feed_url)

@@ -76,12 +76,12 @@ def read_articles(sources: list[str | Source], ctx: Context) -> list[Article]:
     articles: list[Article] = []
     for source in sources:
         found = [a for location in expand_folders([source.location])
-                 for a in read_document(location, settings.input_format)]
+                 for a in read_document(location, settings.read.input_format)]
         articles.extend(found[: source.max_items] if source.max_items else found)
         ctx.progress.advance()
     articles = drop_duplicates(articles)
-    if settings.max_items is not None:
-        articles = articles[: settings.max_items]
+    if settings.read.max_items is not None:
+        articles = articles[: settings.read.max_items]
     return articles
 
 

@@ -32,10 +32,10 @@ ONLINE = "edge"
 
 def resolve_engine(settings: Settings) -> str:
     """`auto` -> the online engine when its service answers in time, else the offline engine."""
-    if settings.engine != "auto":
-        return settings.engine
+    if settings.speak.engine != "auto":
+        return settings.speak.engine
     online = create_engine(ONLINE, settings)
-    return ONLINE if online.available(settings.probe_timeout) else settings.offline_engine
+    return ONLINE if online.available(settings.speak.probe_timeout) else settings.speak.offline_engine
 
 
 def _is_voice_of(engine: SpeechEngine, voice: str) -> bool:
@@ -49,9 +49,9 @@ def _is_voice_of(engine: SpeechEngine, voice: str) -> bool:
 def voice_for(engine: SpeechEngine, lang: Lang, ctx: Context) -> str:
     """--voice for the show language (when it is a voice of this engine), else [voices], else the preset."""
     settings = ctx.settings
-    if settings.voice and lang == settings.show.language and _is_voice_of(engine, settings.voice):
-        return settings.voice
-    configured = {(lang_, engine_): voice for lang_, engine_, voice in settings.voices}
+    if settings.speak.voice and lang == settings.show.language and _is_voice_of(engine, settings.speak.voice):
+        return settings.speak.voice
+    configured = {(lang_, engine_): voice for lang_, engine_, voice in settings.speak.voices}
     return configured.get((lang, engine.name)) or preset_voice(lang, engine.name)
 
 
@@ -83,7 +83,7 @@ class _Speaker:
         return self.engines[name]
 
     def speak(self, group: _Group) -> _Group:
-        offline = self.ctx.settings.offline_engine
+        offline = self.ctx.settings.speak.offline_engine
         candidates = [self.primary] + ([offline] if self.primary != offline else [])
         for name in candidates:
             try:
@@ -109,7 +109,7 @@ class _Speaker:
         engine = self.engine(engine_name)
         voice = voice_for(engine, lang, self.ctx)
         sentences = [s.spoken for segment in segments for s in segment.sentences]
-        rate = self.ctx.settings.rate
+        rate = self.ctx.settings.speak.rate
         key = clip_key(sentences, engine_name, engine.version, voice, lang, rate)
         clip = self.cache.get(key, engine_name, voice)
         cached = clip is not None and len(clip.sentences) == len(sentences)
@@ -170,25 +170,25 @@ def _without_items(script: Script, dropped: set[int]) -> tuple[Script, dict[int,
 def speak(script: Script, ctx: Context) -> Speech:
     settings = ctx.settings
     primary = resolve_engine(settings)
-    if settings.engine == "auto":
+    if settings.speak.engine == "auto":
         how = "online" if primary == ONLINE else "offline, the online service did not answer"
         ctx.progress.note(f"voice: {primary} ({how})")
     speaker = _Speaker(script, ctx, primary)
-    if settings.voice and not any(_is_voice_of(speaker.engine(name), settings.voice) for name in ENGINES):
-        speaker.engine(primary).check_voice(settings.voice)  # no engine has it: name the valid ones
+    if settings.speak.voice and not any(_is_voice_of(speaker.engine(name), settings.speak.voice) for name in ENGINES):
+        speaker.engine(primary).check_voice(settings.speak.voice)  # no engine has it: name the valid ones
     for lang in sorted({s.lang for s in script.segments}):
         speaker.engine(primary).check_voice(voice_for(speaker.engine(primary), lang, ctx))
     ctx.progress.stage("speaking", total=len(script.items))
     # twice the requests allowed at once (the online engine holds its requests to that number):
     # while some threads wait on the service, others decode and store what came back
-    workers = max(1, min(speaker.engine(primary).max_workers, 2 * settings.concurrency))
+    workers = max(1, min(speaker.engine(primary).max_workers, 2 * settings.speak.concurrency))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         groups = list(pool.map(speaker.speak, _groups(script)))
 
     failed = [g for g in groups if g.clips is None]
     if any(g.item is None for g in failed):
         raise VoiceError(f"no voice could read the opening or closing ({failed[0].error})")
-    if failed and not settings.skip_failed:
+    if failed and not settings.speak.skip_failed:
         names = ", ".join(f"{g.item + 1} ({script.items[g.item].title})" for g in failed)
         raise VoiceError(f"no voice could read story {names}: {failed[0].error}; "
                          "rerun with --skip-failed to publish without it")

@@ -64,8 +64,8 @@ class EdgeEngine:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EdgeEngine:
-        return cls(receive_timeout=settings.edge_timeout, retries=settings.edge_retries,
-                   requests_at_once=settings.concurrency)
+        return cls(receive_timeout=settings.speak.edge_timeout, retries=settings.speak.edge_retries,
+                   requests_at_once=settings.speak.concurrency)
 
     @property
     def version(self) -> str:
