@@ -150,7 +150,10 @@ async def _clean_headers(request: web.Request, response: web.StreamResponse) -> 
 class Connection(RequestHandler):
     """aiohttp's connection handler, plus: a started request head must arrive within
     `header_timeout` seconds (else the connection is dropped: slow or half-sent requests,
-    HTTP/0.9 lines, hold no connection open), and an overlong request target is 414."""
+    HTTP/0.9 lines, hold no connection open), and an overlong request target is 414.
+
+    aiohttp has no hook for either: this reads RequestHandler's `_request_count`, `_waiter` and
+    `_messages` (aiohttp 3.14); tests/test_server.py checks both behaviours on a real socket."""
 
     def __init__(self, manager: Any, *, header_timeout: float = HEADER_TIMEOUT, **kwargs: Any) -> None:
         super().__init__(manager, max_line_size=MAX_TARGET, keepalive_timeout=KEEPALIVE_TIMEOUT, **kwargs)
