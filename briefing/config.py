@@ -163,9 +163,11 @@ _TEMPLATE: tuple[tuple[str, str, tuple[tuple[str, str, object], ...]], ...] = (
     ("show", "", (
         ("title", "the podcast's name, also spoken in the opening", None),
         ("description", "", None),
-        ("author", "", None),
-        ("owner_name", "", None),
-        ("owner_email", "podcast directories send verification mail here", None),
+        ("author", "default: the title", "每日新闻简报"),
+        ("owner_name", "default: the author", "每日新闻简报"),
+        ("owner_email", "set your own: podcast directories send verification mail here", None),
+        ("copyright", "default: © YEAR AUTHOR", "© 2026 每日新闻简报"),
+        ("guid", "podcast:guid, a UUID; default: made once, kept in OUT/episodes.json", "…"),
         ("language", "zh or en: wording of opening/closing, feed language", None),
         ("category", "", None),
         ("subcategory", "", None),
@@ -201,7 +203,8 @@ _TEMPLATE: tuple[tuple[str, str, tuple[tuple[str, str, object], ...]], ...] = (
 def _default(table: str, key: str) -> object:
     """The default a template key stands for (None: it has none)."""
     if table == "show":
-        return getattr(Show(), key)
+        declared = {f.name: f.default for f in fields(Show)}[key]
+        return getattr(Show(), key) if declared not in ("", None) else None  # "" and None: derived or unset
     name = {**_BUILD_KEYS, **_PUBLISH_KEYS, **_WORDING_KEYS}.get(key)
     if name is None:
         return None

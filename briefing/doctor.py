@@ -68,7 +68,17 @@ def check_output(settings: Settings) -> Check:
     return Check("output folder", True, f"{out.absolute()} {state}, {free.f_bavail * free.f_frsize / 2**30:.1f} GB free")
 
 
-CHECKS: tuple[Callable[[Settings], Check], ...] = (check_ffmpeg, check_offline_voice, check_online_voice, check_output)
+def check_owner_email(settings: Settings) -> Check:
+    email = settings.show.owner_email
+    if settings.show.owner_email_is_placeholder:
+        return Check("feed owner email", False, f"{email} is a placeholder: podcast directories (Apple, Spotify) "
+                     "refuse the feed until owner_email under [show] in briefing.toml is an address you read",
+                     needed=False)
+    return Check("feed owner email", True, f"{email} (directories send verification mail here)")
+
+
+CHECKS: tuple[Callable[[Settings], Check], ...] = (check_ffmpeg, check_offline_voice, check_online_voice, check_output,
+                                                   check_owner_email)
 
 
 def run_checks(settings: Settings, config: Path | None, config_error: str | None = None) -> list[Check]:

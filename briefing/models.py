@@ -65,10 +65,12 @@ class Item:
     lead: str
     lang: Lang
     seconds: float  # estimated speaking time of headline + lead
+    url: str | None = None  # the story's source page, where the input named one
 
     def to_json(self) -> dict:
-        return {"id": self.id, "title": self.title, "lead": self.lead, "lang": self.lang,
+        data = {"id": self.id, "title": self.title, "lead": self.lead, "lang": self.lang,
                 "seconds": round(self.seconds, 1)}
+        return data | ({"url": self.url} if self.url else {})
 
 
 @dataclass
@@ -167,6 +169,7 @@ class Episode:
     published: dt.datetime
     engine: str
     sidecars: dict[str, str] = field(default_factory=dict)  # kind -> file name under episodes/
+    links: list[str | None] = field(default_factory=list)  # source page of each headline (same order), if any
 
     def to_json(self) -> dict:
         return {
@@ -181,6 +184,7 @@ class Episode:
             "published": self.published.isoformat(),
             "engine": self.engine,
             "sidecars": self.sidecars,
+            **({"links": self.links} if any(self.links) else {}),
         }
 
     @classmethod
@@ -197,4 +201,5 @@ class Episode:
             published=dt.datetime.fromisoformat(data["published"]),
             engine=data.get("engine", ""),
             sidecars=dict(data.get("sidecars", {})),
+            links=[link if isinstance(link, str) else None for link in data.get("links", [])],
         )

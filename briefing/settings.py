@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import typing
+import uuid
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -31,25 +32,44 @@ def _check(ok: bool, message: str) -> None:
         raise ConfigError(message)
 
 
+PLACEHOLDER_OWNER_EMAIL = "briefing@example.org"  # directories refuse a feed whose owner cannot get mail
+
+
 @dataclass(frozen=True)
 class Show:
     """What the podcast app shows about the show."""
 
     title: str = "每日新闻简报"
     description: str = "每天几分钟，听懂今天的新闻。由 briefing 自动生成的新闻播报。"
-    author: str = "briefing"
-    owner_name: str = "briefing"
-    owner_email: str = "briefing@example.org"
+    author: str = ""  # empty: the show's title
+    owner_name: str = ""  # empty: the author
+    owner_email: str = PLACEHOLDER_OWNER_EMAIL
     language: str = "zh"
     category: str = "News"
     subcategory: str = "Daily News"
     explicit: bool = False
     cover: Path | None = None  # a square PNG/JPEG; None makes one
     locked: bool = True  # podcast:locked: other platforms may not import the feed
+    guid: str | None = None  # podcast:guid; None: the one the output folder keeps (made once from the feed URL)
+    copyright: str | None = None  # None: "© YEAR AUTHOR"
 
     def __post_init__(self) -> None:
         _check(self.language in LANGS, f"show language must be one of {', '.join(LANGS)}, not {self.language!r}")
         _check("@" in self.owner_email, f"owner email looks wrong: {self.owner_email!r}")
+        if not self.author:
+            object.__setattr__(self, "author", self.title)
+        if not self.owner_name:
+            object.__setattr__(self, "owner_name", self.author)
+        if self.guid is not None:
+            try:
+                object.__setattr__(self, "guid", str(uuid.UUID(self.guid)))
+            except ValueError:
+                raise ConfigError(f"show guid must be a UUID such as ead4c236-bf58-58c6-a2c6-a6b28d128cb6, "
+                                  f"not {self.guid!r}; leave it out to keep the one the output folder has") from None
+
+    @property
+    def owner_email_is_placeholder(self) -> bool:
+        return self.owner_email == PLACEHOLDER_OWNER_EMAIL
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Helpers for the publish and serve tests: small episodes built with the online engine
-against the fake edge-tts service (fast), and `briefing serve` run as a real process."""
+"""Helpers for the publish and serve tests: small episodes built with the stand-in voice
+(fast, deterministic), and `briefing serve` run as a real process."""
 
 from __future__ import annotations
 
@@ -37,11 +37,12 @@ def fake_edge_service() -> Iterator[object]:
         yield fake
 
 
-def build_episode(out: Path, date: str, news: list[dict] = NEWS, *options: str):
-    """Build one small episode for `date` into `out`; returns the CLI result."""
+def build_episode(out: Path, date: str, news: list[dict] = NEWS, *options: str, config: Path | None = None):
+    """Build one small episode for `date` into `out` (with briefing.toml `config`); returns the CLI result."""
     source = out.parent / f"news-{date}-{len(list(out.parent.glob('news-*')))}.json"
     source.write_text(json.dumps(news, ensure_ascii=False), encoding="utf-8")
-    result = run_cli("build", source, "--engine", "edge", "--out", out, "--date", date, *options)
+    result = run_cli(*(["--config", config] if config else []), "build", source, "--engine", "standin", "--offline-engine", "standin", "--out", out,
+                     "--date", date, *options)
     assert result.exit_code == 0, result.output
     return result
 

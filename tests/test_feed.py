@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from audio_probe import decode
-from published import NEWS, build_episode, fake_edge_service, listed_episodes
+from published import NEWS, build_episode, listed_episodes
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -25,9 +25,8 @@ NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
 def two_days(tmp_path_factory):
     """Two builds on different dates into one output folder."""
     out = tmp_path_factory.mktemp("feed") / "out"
-    with fake_edge_service():
-        build_episode(out, "2025-03-01")
-        build_episode(out, "2025-03-02", NEWS[::-1])
+    build_episode(out, "2025-03-01")
+    build_episode(out, "2025-03-02", NEWS[::-1])
     return out
 
 
@@ -89,9 +88,9 @@ def test_channel_has_every_apple_tag(two_days):
     assert category.get("text") == "News"
     assert category.find("itunes:category", NS).get("text") == "Daily News"
     assert [e.text for e in channel.findall("itunes:explicit", NS)] == ["false"]
-    assert channel.findtext("itunes:author", namespaces=NS) == "briefing"
+    assert channel.findtext("itunes:author", namespaces=NS) == "每日新闻简报"  # the show's author: by default its title
     owner = channel.find("itunes:owner", NS)
-    assert owner.findtext("itunes:name", namespaces=NS) == "briefing"
+    assert owner.findtext("itunes:name", namespaces=NS) == "每日新闻简报"
     assert owner.findtext("itunes:email", namespaces=NS) == "briefing@example.org"
 
 
@@ -140,11 +139,10 @@ def test_two_dates_list_two_episodes_newest_first_with_distinct_guids(two_days):
 
 def test_rebuilding_a_date_keeps_its_guid_under_a_new_media_name(tmp_path):
     out = tmp_path / "out"
-    with fake_edge_service():
-        build_episode(out, "2025-03-01")
-        build_episode(out, "2025-03-02")
-        first = {e.id: e.enclosures[0]["href"] for e in _feed(out).entries}
-        build_episode(out, "2025-03-01", [NEWS[0]])  # the same day again, with other news
+    build_episode(out, "2025-03-01")
+    build_episode(out, "2025-03-02")
+    first = {e.id: e.enclosures[0]["href"] for e in _feed(out).entries}
+    build_episode(out, "2025-03-01", [NEWS[0]])  # the same day again, with other news
     feed = _feed(out)
     after = {e.id: e.enclosures[0]["href"] for e in feed.entries}
     assert set(after) == set(first)  # the same two guids: a rebuild changes no guid
@@ -162,11 +160,10 @@ def test_rebuilding_a_date_keeps_its_guid_under_a_new_media_name(tmp_path):
 
 def test_keep_retires_the_oldest_episode_and_its_files(tmp_path):
     out = tmp_path / "out"
-    with fake_edge_service():
-        for day in ("2025-03-01", "2025-03-02"):
-            build_episode(out, day)
-        oldest = listed_episodes(out)[-1]
-        build_episode(out, "2025-03-03", NEWS, "--keep", "2")
+    for day in ("2025-03-01", "2025-03-02"):
+        build_episode(out, day)
+    oldest = listed_episodes(out)[-1]
+    build_episode(out, "2025-03-03", NEWS, "--keep", "2")
     feed = _feed(out)
     assert [e.enclosures[0]["href"].rsplit("/", 1)[1][:10] for e in feed.entries] == ["2025-03-03", "2025-03-02"]
     assert [e["date"] for e in listed_episodes(out)] == ["2025-03-03", "2025-03-02"]
@@ -183,21 +180,21 @@ def test_a_failed_feed_write_loses_nothing_published_before(tmp_path, monkeypatc
     from conftest import run_cli
 
     out = tmp_path / "out"
-    with fake_edge_service():
-        build_episode(out, "2025-03-01")
-        before = (out / "feed.xml").read_bytes()
-        real_replace = os.replace
+    build_episode(out, "2025-03-01")
+    before = (out / "feed.xml").read_bytes()
+    real_replace = os.replace
 
-        def refuse_feed(source, target, *args, **kwargs):
-            if str(target).endswith("feed.xml"):
-                raise OSError(28, "No space left on device", str(target))
-            return real_replace(source, target, *args, **kwargs)
+    def refuse_feed(source, target, *args, **kwargs):
+        if str(target).endswith("feed.xml"):
+            raise OSError(28, "No space left on device", str(target))
+        return real_replace(source, target, *args, **kwargs)
 
-        monkeypatch.setattr(os, "replace", refuse_feed)
-        news = tmp_path / "later.json"
-        news.write_text(json.dumps(NEWS, ensure_ascii=False), encoding="utf-8")
-        result = run_cli("build", news, "--engine", "edge", "--out", out, "--date", "2025-03-02", "--keep", "1")
-        monkeypatch.setattr(os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", refuse_feed)
+    news = tmp_path / "later.json"
+    news.write_text(json.dumps(NEWS, ensure_ascii=False), encoding="utf-8")
+    result = run_cli("build", news, "--engine", "standin", "--offline-engine", "standin", "--out", out,
+                     "--date", "2025-03-02", "--keep", "1")
+    monkeypatch.setattr(os, "replace", real_replace)
     assert result.exit_code == 6
     assert "No space left on device" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert (out / "feed.xml").read_bytes() == before
@@ -209,10 +206,163 @@ def test_a_failed_feed_write_loses_nothing_published_before(tmp_path, monkeypatc
 def test_today_is_published_now_and_a_past_date_in_its_morning(tmp_path):
     out = tmp_path / "out"
     today = dt.date.today().isoformat()
-    with fake_edge_service():
-        build_episode(out, today)
-        build_episode(out, "2025-03-01")
+    build_episode(out, today)
+    build_episode(out, "2025-03-01")
     now = dt.datetime.now(dt.timezone.utc)
     published = {e["date"]: dt.datetime.fromisoformat(e["published"]) for e in listed_episodes(out)}
     assert abs((now - published[today]).total_seconds()) < 3600
     assert published["2025-03-01"].astimezone().date() == dt.date(2025, 3, 1)
+
+
+def test_feedparser_reads_episode_type_link_itunes_title_copyright_and_author(two_days):
+    feed = _feed(two_days)
+    assert feed.feed.author == "每日新闻简报"
+    assert feed.feed.rights == "© 2025 每日新闻简报"
+    for entry in feed.entries:
+        date = entry.enclosures[0]["href"].rsplit("/", 1)[1][:10]
+        assert entry.itunes_episodetype == "full"
+        assert entry.link == f"http://127.0.0.1:8000/#episode-{date}"
+        year, month, day = map(int, date.split("-"))
+        assert entry.itunes_title == f"{year}年{month}月{day}日"  # the show's name is not repeated
+        assert "每日新闻简报" in entry.title and "每日新闻简报" not in entry.itunes_title
+        assert entry.author == "每日新闻简报"
+    page = (two_days / "index.html").read_text("utf-8")
+    for entry in feed.entries:
+        assert f'id="{entry.link.split("#")[1]}"' in page  # the link leads to the episode on the page
+
+
+def _podcast_guid(out):
+    return _xml(out).find("channel").findtext("podcast:guid", namespaces=NS)
+
+
+def test_podcast_guid_stays_when_the_show_moves_to_another_url(tmp_path):
+    out = tmp_path / "out"
+    build_episode(out, "2025-03-01")
+    first = _podcast_guid(out)
+    assert json.loads((out / "episodes.json").read_text("utf-8"))["podcast_guid"] == first
+    build_episode(out, "2025-03-02", NEWS, "--base-url", "https://news.example.net/daily/")
+    assert _xml(out).find("channel").findtext("link") == "https://news.example.net/daily/"
+    assert _podcast_guid(out) == first
+    build_episode(out, "2025-03-02", NEWS[::-1], "--base-url", "https://elsewhere.example.com/")
+    assert _podcast_guid(out) == first
+
+
+def test_a_folder_without_a_kept_guid_keeps_the_one_its_feed_published(tmp_path):
+    out = tmp_path / "out"
+    build_episode(out, "2025-03-01")
+    first = _podcast_guid(out)
+    history = json.loads((out / "episodes.json").read_text("utf-8"))
+    del history["podcast_guid"]  # as written by a version that did not keep it
+    (out / "episodes.json").write_text(json.dumps(history), encoding="utf-8")
+    build_episode(out, "2025-03-02", NEWS, "--base-url", "https://news.example.net/")
+    assert _podcast_guid(out) == first
+
+
+def test_the_guid_and_copyright_set_in_briefing_toml_win(tmp_path):
+    out = tmp_path / "out"
+    build_episode(out, "2025-03-01")
+    chosen = "0f6a1c7e-58a3-5b49-9d6e-2c1d0e8b7a41"
+    config = tmp_path / "briefing.toml"
+    config.write_text(f'[show]\nguid = "{chosen}"\ncopyright = "© 2025 Harbour Radio"\nauthor = "Harbour Radio"\n',
+                      encoding="utf-8")
+    build_episode(out, "2025-03-02", config=config)
+    assert _podcast_guid(out) == chosen
+    feed = _feed(out)
+    assert feed.feed.rights == "© 2025 Harbour Radio" and feed.feed.author == "Harbour Radio"
+    assert json.loads((out / "episodes.json").read_text("utf-8"))["podcast_guid"] == chosen
+
+
+def test_a_guid_that_is_no_uuid_is_a_one_line_error(tmp_path):
+    from conftest import run_cli
+
+    config = tmp_path / "briefing.toml"
+    config.write_text('[show]\nguid = "my-show"\n', encoding="utf-8")
+    news = tmp_path / "news.json"
+    news.write_text(json.dumps(NEWS, ensure_ascii=False), encoding="utf-8")
+    result = run_cli("--config", config, "build", news, "--engine", "standin", "--out", tmp_path / "out")
+    assert result.exit_code != 0
+    assert "guid must be a UUID" in result.stderr and "Traceback" not in result.output
+
+
+def test_the_build_warns_about_the_placeholder_owner_email_until_it_is_set(tmp_path):
+    out = tmp_path / "out"
+    result = build_episode(out, "2025-03-01")
+    assert "briefing@example.org" in result.output and "owner_email" in result.output
+    config = tmp_path / "briefing.toml"
+    config.write_text('[show]\nowner_email = "desk@harbour-radio.example"\n', encoding="utf-8")
+    result = build_episode(out, "2025-03-02", config=config)
+    assert "owner_email" not in result.output and "example.org" not in result.output
+    owner = _xml(out).find("channel").find("itunes:owner", NS)
+    assert owner.findtext("itunes:email", namespaces=NS) == "desk@harbour-radio.example"
+
+
+def test_doctor_warns_about_the_placeholder_owner_email_until_it_is_set():
+    from briefing.doctor import CHECKS, check_owner_email
+    from briefing.settings import Settings, Show
+
+    assert check_owner_email in CHECKS
+    placeholder = check_owner_email(Settings())
+    assert not placeholder.ok and not placeholder.needed  # a warning: builds still work
+    assert "briefing@example.org" in placeholder.detail and "owner_email" in placeholder.detail
+    assert check_owner_email(Settings(show=Show(owner_email="desk@harbour-radio.example"))).ok
+
+
+@pytest.mark.parametrize("title", ["每日新闻简报", "Harbour Radio Morning Briefing", "城市晚报 Evening Edition 今日要闻"])
+def test_the_drawn_cover_shows_the_title_inside_the_safe_area(title):
+    import io
+
+    from PIL import Image, ImageChops
+
+    from briefing.artwork import GENERATED_SIZE, TEXT_BOX, cover_font_path, draw_cover
+
+    if cover_font_path() is None:
+        pytest.skip("the font package (manimgx-fonts-cjk) is not installed: covers are drawn without text")
+    with Image.open(io.BytesIO(draw_cover(title))) as image:
+        drawn = image.convert("RGB")
+        assert image.format == "PNG" and image.size == (3000, 3000) and image.mode == "RGB"
+    with Image.open(io.BytesIO(draw_cover(title, with_text=False))) as image:
+        bare = image.convert("RGB")
+    box = ImageChops.difference(drawn, bare).getbbox()  # where the title's pixels are
+    assert box is not None
+    left, top, right, bottom = (f * GENERATED_SIZE for f in TEXT_BOX)
+    assert left <= box[0] and top <= box[1] and box[2] <= right and box[3] <= bottom
+    assert box[3] <= 0.75 * GENERATED_SIZE  # nothing in the bottom band players may cover
+    assert (box[2] - box[0]) >= 0.4 * GENERATED_SIZE  # large enough to read as a thumbnail
+
+
+def test_the_cover_is_redrawn_when_the_title_changes(tmp_path):
+    from briefing.artwork import cover_file, drawn_title
+    from briefing.settings import Settings, Show
+
+    first = cover_file(Settings(out_dir=tmp_path))
+    assert drawn_title(first) == "每日新闻简报"
+    before = first.read_bytes()
+    assert cover_file(Settings(out_dir=tmp_path)).read_bytes() == before  # drawn once, then kept
+    again = cover_file(Settings(out_dir=tmp_path, show=Show(title="Harbour Radio")))
+    assert drawn_title(again) == "Harbour Radio" and again.read_bytes() != before
+
+
+def test_show_page_lists_every_episode_with_a_download_and_a_subscribe_block(two_days):
+    """The page as any client gets it (no browser): tests/test_browser.py drives it in one."""
+    from lxml import html
+
+    page = html.fromstring((two_days / "index.html").read_bytes())
+    episodes = listed_episodes(two_days)
+    articles = page.xpath("//main/article")
+    assert [a.get("id") for a in articles] == [f"episode-{e['date']}" for e in episodes]  # newest first
+    for article, episode in zip(articles, episodes):
+        (download,) = article.xpath(".//p[@class='download']/a[@download]")
+        assert download.get("href") == "episodes/" + episode["media"]
+        assert f"({round(episode['length'] / 1000)} KB)" in article.text_content()
+        assert article.xpath(".//audio[@controls]") and article.xpath(".//details[@class='transcript']")
+        assert len(article.xpath(".//a[@class='chapter']")) == len(NEWS) + 2
+    feed_url = "http://127.0.0.1:8000/feed.xml"
+    assert page.get_element_by_id("feed-url").get("value") == feed_url
+    assert page.get_element_by_id("copy-feed").get("hidden") is not None  # shown by the script only
+    hrefs = [a.get("href") for a in page.xpath("//ul[@class='apps']//a")]
+    assert "podcast://127.0.0.1:8000/feed.xml" in hrefs and "feed.xml" in hrefs
+    assert len(hrefs) == 6
+    (code,) = page.xpath("//figure[@class='qr']/svg[@role='img']")
+    assert code.get("aria-label") and code.xpath(".//path")
+    assert page.get("lang") == "zh-CN"
+    assert {a.get("lang") for a in page.xpath("//ul[@class='apps']//a")[:4]} == {"en"}

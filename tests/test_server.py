@@ -8,12 +8,13 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import ROOT
-from published import build_episode, fake_edge_service, listed_episodes, serving
+from published import build_episode, listed_episodes, serving
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +22,7 @@ def site(tmp_path_factory):
     """One built episode, a secret outside the folder, links leading out, and the server."""
     base = tmp_path_factory.mktemp("serve")
     out = base / "out"
-    with fake_edge_service():
-        build_episode(out, "2025-03-01")
+    build_episode(out, "2025-03-01")
     secret = base / "secret.txt"
     secret.write_text("not for the web\n")
     (out / "leak.txt").symlink_to(secret)
@@ -113,7 +113,7 @@ def test_content_types(site):
         mp3_path(site): "audio/mpeg",
         "/episodes/" + episode["sidecars"]["vtt"]: "text/vtt",
         "/episodes/" + episode["sidecars"]["srt"]: "application/x-subrip",
-        "/episodes/" + episode["sidecars"]["chapters"]: "application/json",
+        "/episodes/" + episode["sidecars"]["chapters"]: "application/json+chapters",
         "/cover.png": "image/png",
         "/": "text/html",
     }
@@ -196,3 +196,110 @@ def test_missing_folder_is_a_one_line_error(tmp_path):
 def test_busy_port_is_a_one_line_error(site):
     code, line = _one_line_error("--out", str(site["out"]), "--port", str(site["port"]))
     assert code == 3 and f"{site['port']}" in line and "--port" in line
+
+
+def raw_exchange(site, data: bytes, wait: float = 30.0) -> tuple[bytes, float]:
+    """Send `data` on a plain socket; return what came back until the server closed, and when."""
+    started = time.monotonic()
+    with socket.create_connection((site["host"], site["port"]), timeout=wait) as sock:
+        sock.sendall(data)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer, time.monotonic() - started
+
+
+def test_if_range_with_another_etag_gets_the_whole_file(site):
+    size = site["episode"]["length"]
+    _, headers, _ = request(site, "HEAD", mp3_path(site))
+    status, _, body = request(site, "GET", mp3_path(site), {"Range": "bytes=0-99", "If-Range": '"not-this-one"'})
+    assert status == 200 and len(body) == size
+    status, _, body = request(site, "GET", mp3_path(site), {"Range": "bytes=0-99", "If-Range": "W/" + headers["etag"]})
+    assert status == 200 and len(body) == size  # a weak tag never matches (strong comparison)
+    status, reply, body = request(site, "GET", mp3_path(site), {"Range": "bytes=0-99", "If-Range": headers["etag"]})
+    assert status == 206 and len(body) == 100 and reply["content-range"] == f"bytes 0-99/{size}"
+    status, _, body = request(site, "GET", mp3_path(site), {"Range": "bytes=0-99",
+                                                           "If-Range": headers["last-modified"]})
+    assert status == 206 and len(body) == 100  # a date still works as aiohttp does it
+
+
+def test_empty_suffix_range_is_416(site):
+    size = site["episode"]["length"]
+    status, headers, _ = request(site, "GET", mp3_path(site), {"Range": "bytes=-0"})
+    assert status == 416 and headers["content-range"] == f"bytes */{size}"
+
+
+def test_unknown_range_unit_is_ignored(site):
+    status, headers, body = request(site, "GET", mp3_path(site), {"Range": "items=0-5"})
+    assert status == 200 and len(body) == site["episode"]["length"] and "content-range" not in headers
+
+
+def test_overlong_request_target_is_414(site):
+    status, headers, _ = request(site, "GET", "/" + "a" * 9000)
+    assert status == 414 and headers["server"] == "briefing"
+    assert request(site, "GET", "/" + "a" * 8000)[0] == 404  # long but within the limit: looked up
+
+
+@pytest.mark.parametrize("wanted", ["bytes=-0", "bytes=999999999-", "bytes=50-10"])
+def test_errors_are_not_cached_for_good_nor_labelled_audio(site, wanted):
+    status, headers, _ = request(site, "GET", mp3_path(site), {"Range": wanted})
+    assert status == 416
+    assert "immutable" not in headers.get("cache-control", "") and "max-age=31536000" not in headers.get(
+        "cache-control", "")
+    assert not headers.get("content-type", "").startswith("audio/")
+    status, headers, _ = request(site, "GET", "/episodes/2025-03-01-0000000000.mp3")
+    assert status == 404 and "immutable" not in headers.get("cache-control", "")
+    assert not headers["content-type"].startswith("audio/")
+
+
+def test_server_header_names_no_library_version(site):
+    for method, path, headers in [("GET", "/feed.xml", {}), ("HEAD", mp3_path(site), {}), ("GET", "/missing", {}),
+                                  ("POST", "/feed.xml", {}), ("GET", mp3_path(site), {"Range": "bytes=-0"})]:
+        status, reply, _ = request(site, method, path, headers)
+        assert reply["server"] == "briefing", (method, path, status)
+    answer, _ = raw_exchange(site, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n")
+    assert answer.startswith((b"HTTP/1.1 400", b"HTTP/1.0 400"))
+    assert b"aiohttp" not in answer and b"Python/" not in answer
+
+
+def test_sidecars_and_feed_allow_other_origins(site):
+    episode = site["episode"]
+    for path in ["/feed.xml", *("/episodes/" + episode["sidecars"][k] for k in ("chapters", "vtt", "srt"))]:
+        status, headers, _ = request(site, "GET", path)
+        assert status == 200 and headers["access-control-allow-origin"] == "*", path
+
+
+def test_only_content_addressed_files_are_immutable(site):
+    episode = site["episode"]
+    for name in [episode["media"], *episode["sidecars"].values()]:
+        assert "immutable" in request(site, "HEAD", "/episodes/" + name)[1]["cache-control"], name
+    for path in ["/feed.xml", "/", "/cover.png", "/episodes/inside.mp3"]:
+        status, headers, _ = request(site, "HEAD", path)
+        assert status == 200 and headers["cache-control"] == "no-cache", path
+
+
+def test_the_episode_history_is_not_served(site):
+    assert (site["out"] / "episodes.json").is_file()
+    status, _, body = request(site, "GET", "/episodes.json")
+    assert status == 404 and site["episode"]["media"].encode() not in body
+
+
+def test_a_half_sent_request_is_dropped_after_a_few_seconds(site):
+    answer, took = raw_exchange(site, b"GET /feed.xml HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: sl")
+    assert answer == b"" and 3 <= took <= 10
+
+
+def test_a_request_sent_slowly_within_the_deadline_is_answered(site):
+    with socket.create_connection((site["host"], site["port"]), timeout=30) as sock:
+        for piece in (b"GET /feed.xml HTTP/1.1\r\n", b"Host: 127.0.0.1\r\n", b"Connection: close\r\n\r\n"):
+            sock.sendall(piece)
+            time.sleep(1)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200") and b"<rss" in answer
+
+
+def test_http_0_9_gets_no_content(site):
+    answer, took = raw_exchange(site, b"GET /feed.xml\r\n")
+    assert b"<rss" not in answer and not answer.startswith(b"HTTP/1.1 200") and took <= 10

@@ -23,5 +23,10 @@ def write_leads(articles: list[Article], ctx: Context) -> list[Item]:
         if article.title:
             seconds += speaking_seconds(article.title, article.lang)
         items.append(Item(id=article.id or str(number), title=title, lead=lead, lang=article.lang,
-                          seconds=seconds))
+                          seconds=seconds, url=_web_link(article.url)))
     return items
+
+
+def _web_link(url: str | None) -> str | None:
+    """An article's address worth linking to from the show page: http(s) only."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None

@@ -23,10 +23,10 @@ from ..context import Context
 from ..errors import PublishError
 from ..models import Bulletin, Episode, Item
 from ..settings import Settings
-from .feed import media_url, render_feed
 from ..files import move_atomic, write_atomic
+from .feed import media_url, podcast_guid, published_podcast_guid, render_feed
 from .page import render_page
-from .store import load_episodes, merge_episode, save_episodes
+from .store import load_episodes, load_podcast_guid, merge_episode, save_episodes
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +44,27 @@ def episode_guid(settings: Settings, date: dt.date) -> str:
 def publish(bulletin: Bulletin, ctx: Context) -> Episode:
     ctx.progress.stage("publishing")
     try:
-        return _publish(bulletin, ctx.settings, ctx.report.engine)
+        episode = _publish(bulletin, ctx.settings, ctx.report.engine)
     except OSError as exc:
         where = exc.filename or ctx.settings.out_dir
         raise PublishError(f"could not publish into {ctx.settings.out_dir} ({exc.strerror or exc}: {where}); "
                            "check free space and permissions, then build again (the feed as published "
                            "before still stands)") from exc
+    if ctx.settings.show.owner_email_is_placeholder:
+        ctx.progress.note(OWNER_EMAIL_NOTE)
+    return episode
+
+
+OWNER_EMAIL_NOTE = ("note: the feed's owner email is the placeholder briefing@example.org; podcast directories "
+                    "refuse such a feed: set owner_email under [show] in briefing.toml")
+
+
+def show_guid(settings: Settings, out: Path) -> str:
+    """podcast:guid, assigned once: the configured one, else the one kept with the history, else
+    the one a feed published before carries, else (a new show) made from the feed URL as the
+    spec says. It follows the show when its URL changes."""
+    return (settings.show.guid or load_podcast_guid(out) or published_podcast_guid(out / FEED)
+            or podcast_guid(settings.publish.feed_url))
 
 
 def _publish(bulletin: Bulletin, settings: Settings, engine: str) -> Episode:
@@ -77,6 +92,7 @@ def _publish(bulletin: Bulletin, settings: Settings, engine: str) -> Episode:
         title=episode_title(script),
         summary=_summary(script.items),
         headlines=[item.title for item in script.items],
+        links=[item.url for item in script.items],
         media=media,
         length=path.stat().st_size,
         duration=MP3(str(path)).info.length,
@@ -86,8 +102,9 @@ def _publish(bulletin: Bulletin, settings: Settings, engine: str) -> Episode:
     )
     listed, _ = merge_episode(history, episode, settings.publish.keep)
     cover = cover_file(settings).name
-    save_episodes(out, listed)
-    write_atomic(out / FEED, render_feed(listed, settings, cover))
+    guid = show_guid(settings, out)
+    save_episodes(out, listed, guid)
+    write_atomic(out / FEED, render_feed(listed, settings, cover, guid))
     write_atomic(out / PAGE, render_page(listed, settings, cover, episodes_dir))
     # Only now that no feed lists them may retired (or orphaned) files go.
     _remove_unlisted(episodes_dir, listed)

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import uuid
 from html import escape
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator  # first: feedgen.util needs lxml.etree imported  # isort: skip
@@ -18,6 +19,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.ext.podcast import PodcastExtension
 from feedgen.ext.podcast_entry import PodcastEntryExtension
 from feedgen.util import xml_elem
+from lxml import etree
 
 from ..models import Episode
 from ..settings import Settings
@@ -44,6 +46,31 @@ def podcast_guid(feed_url: str) -> str:
     parts = urlsplit(feed_url)
     bare = feed_url[len(parts.scheme) + 3:] if parts.scheme else feed_url
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare.rstrip("/")))
+
+
+def published_podcast_guid(feed: Path) -> str | None:
+    """The podcast:guid a feed published before carries, or None."""
+    try:
+        root = etree.parse(str(feed)).getroot()
+    except (OSError, etree.XMLSyntaxError):
+        return None
+    guid = root.findtext(f"channel/{{{PODCAST_NS}}}guid")
+    return guid.strip() if guid and guid.strip() else None
+
+
+def episode_link(settings: Settings, episode: Episode) -> str:
+    """The episode's place on the show page."""
+    return f"{settings.publish.base_url}#episode-{episode.date.isoformat()}"
+
+
+def itunes_title(episode: Episode, show_title: str) -> str:
+    """The episode title without the show's name (Apple shows both side by side)."""
+    return episode.title.removeprefix(show_title).strip(" -–—:：·|") or episode.title
+
+
+def default_copyright(settings: Settings) -> str:
+    """The configured copyright line, else "© YEAR AUTHOR" (the year of the build's date)."""
+    return settings.show.copyright or f"© {settings.date.year} {settings.show.author}"
 
 
 def episode_html(episode: Episode) -> str:
@@ -117,7 +144,8 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
         return entry
 
 
-def render_feed(episodes: list[Episode], settings: Settings, cover_name: str) -> bytes:
+def render_feed(episodes: list[Episode], settings: Settings, cover_name: str, guid: str | None = None) -> bytes:
+    """The feed; `guid` is the show's podcast:guid (None: made from the feed URL)."""
     show = settings.show
     fg = FeedGenerator()
     fg.register_extension("podcast", ItunesExtension, PodcastEntryExtension)
@@ -129,6 +157,7 @@ def render_feed(episodes: list[Episode], settings: Settings, cover_name: str) ->
     fg.link(href=settings.publish.base_url, rel="alternate")  # the last link() is the channel link
     fg.author({"name": show.author, "email": show.owner_email})
     fg.generator("briefing")
+    fg.copyright(default_copyright(settings))
     fg.podcast.itunes_author(show.author)
     fg.podcast.itunes_owner(name=show.owner_name, email=show.owner_email)
     fg.podcast.itunes_category(show.category, show.subcategory)
@@ -138,7 +167,7 @@ def render_feed(episodes: list[Episode], settings: Settings, cover_name: str) ->
     cover_url = settings.publish.base_url + cover_name
     fg.image(url=cover_url, title=show.title, link=settings.publish.base_url)
     fg.podcast.itunes_image(cover_url)  # feedgen drops it silently unless it ends .jpg/.png
-    fg.podcastindex.guid = podcast_guid(settings.publish.feed_url)
+    fg.podcastindex.guid = guid or podcast_guid(settings.publish.feed_url)
     fg.podcastindex.locked = (show.locked, show.owner_email)
     fg.podcastindex.update_frequency = ("FREQ=DAILY", "每日" if show.language == "zh" else "Daily")
     fg.lastBuildDate(dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
@@ -147,6 +176,10 @@ def render_feed(episodes: list[Episode], settings: Settings, cover_name: str) ->
         entry.id(episode.guid)
         entry.guid(episode.guid, permalink=False)
         entry.title(episode.title)
+        entry.link(href=episode_link(settings, episode))
+        entry.podcast.itunes_title(itunes_title(episode, show.title))
+        entry.podcast.itunes_episode_type("full")
+        entry.podcast.itunes_author(show.author)
         entry.description(episode_html(episode))
         entry.enclosure(media_url(settings, episode.media), str(episode.length), "audio/mpeg")
         entry.pubDate(episode.published)

@@ -23,9 +23,21 @@ def load_episodes(out_dir: Path) -> list[Episode]:
         raise PublishError(f"{path} is damaged ({exc}); restore it from a backup or delete it to start a new feed") from None
 
 
-def save_episodes(out_dir: Path, episodes: list[Episode]) -> None:
-    data = {"version": 1, "episodes": [e.to_json() for e in episodes]}
+def save_episodes(out_dir: Path, episodes: list[Episode], podcast_guid: str | None = None) -> None:
+    data: dict = {"version": 1, "episodes": [e.to_json() for e in episodes]}
+    if podcast_guid:
+        data["podcast_guid"] = podcast_guid  # the show's identity: assigned once, kept with its history
     write_atomic(out_dir / INDEX, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def load_podcast_guid(out_dir: Path) -> str | None:
+    """The podcast:guid kept with the history, or None (a new show, or one made before it was kept)."""
+    path = out_dir / INDEX
+    try:
+        guid = json.loads(path.read_text("utf-8")).get("podcast_guid")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return guid if isinstance(guid, str) and guid else None
 
 
 def merge_episode(episodes: list[Episode], new: Episode, keep: int | None) -> tuple[list[Episode], list[Episode]]:
