@@ -7,6 +7,14 @@ import tempfile
 from pathlib import Path
 
 
+STAGING = ".staging"  # under the output folder: what a build prepares before it is published
+
+
+def staging_dir(out_dir: Path) -> Path:
+    """Where a build prepares its files (removed when it publishes, or by the next build if it died)."""
+    return out_dir / STAGING
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write to a temporary file in the same folder, flush it to disk, then rename over `path`."""
     payload = data.encode("utf-8") if isinstance(data, str) else data

@@ -152,6 +152,7 @@ class Bulletin:
     duration: float
     chapters: list[Chapter]
     cues: list[Cue]
+    sidecars: dict[str, Path] = field(default_factory=dict)  # kind (chapters, vtt, srt) -> file beside the MP3
 
 
 @dataclass
@@ -170,6 +171,8 @@ class Episode:
     engine: str
     sidecars: dict[str, str] = field(default_factory=dict)  # kind -> file name under episodes/
     links: list[str | None] = field(default_factory=list)  # source page of each headline (same order), if any
+    chapters: list[Chapter] = field(default_factory=list)  # as in the MP3 and its chapters file
+    cues: list[Cue] = field(default_factory=list)  # the transcript, one cue per sentence
 
     def to_json(self) -> dict:
         return {
@@ -185,6 +188,8 @@ class Episode:
             "engine": self.engine,
             "sidecars": self.sidecars,
             **({"links": self.links} if any(self.links) else {}),
+            "chapters": [[round(c.start, 3), round(c.end, 3), c.title] for c in self.chapters],
+            "cues": [[round(c.start, 3), round(c.end, 3), c.text] for c in self.cues],
         }
 
     @classmethod
@@ -202,4 +207,7 @@ class Episode:
             engine=data.get("engine", ""),
             sidecars=dict(data.get("sidecars", {})),
             links=[link if isinstance(link, str) else None for link in data.get("links", [])],
+            chapters=[Chapter(title=str(title), start=float(start), end=float(end))
+                      for start, end, title in data.get("chapters", [])],
+            cues=[Cue(float(start), float(end), str(text)) for start, end, text in data.get("cues", [])],
         )

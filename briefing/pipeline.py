@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from .assemble import assemble
 from .assemble import prepare as prepare_assembly
 from .context import BuildReport, Context
+from .files import staging_dir
 from .leads import write_leads
 from .models import Article, Bulletin, Episode, Item, Script, Source, Speech
 from .publish import publish
@@ -124,7 +125,7 @@ def build(sources: list[str | Source], ctx: Context) -> BuildResult:
     """Run every stage on `sources`; return the published episode and what the build did."""
     started = time.perf_counter()
     with build_lock(ctx.settings.out_dir, ctx.settings.lock_wait):
-        shutil.rmtree(ctx.settings.out_dir / ".staging", ignore_errors=True)  # left by a build that died
+        shutil.rmtree(staging_dir(ctx.settings.out_dir), ignore_errors=True)  # left by a build that died
         episode = PIPELINE.run(sources, ctx)
         prune_cache(ctx.settings.cache)
     return BuildResult(episode=episode, report=ctx.report, seconds=time.perf_counter() - started,

@@ -366,3 +366,28 @@ def test_show_page_lists_every_episode_with_a_download_and_a_subscribe_block(two
     assert code.get("aria-label") and code.xpath(".//path")
     assert page.get("lang") == "zh-CN"
     assert {a.get("lang") for a in page.xpath("//ul[@class='apps']//a")[:4]} == {"en"}
+
+
+def test_the_history_holds_each_episodes_chapters_and_cues_and_the_page_is_made_from_it(tmp_path):
+    import srt
+
+    out = tmp_path / "out"
+    build_episode(out, "2025-03-01")
+    [episode] = json.loads((out / "episodes.json").read_text("utf-8"))["episodes"]
+    chapters = json.loads((out / "episodes" / episode["sidecars"]["chapters"]).read_text("utf-8"))["chapters"]
+    assert [title for _, _, title in episode["chapters"]] == [c["title"] for c in chapters]
+    assert [start for start, _, _ in episode["chapters"]] == pytest.approx([c["startTime"] for c in chapters], abs=1e-3)
+    cues = list(srt.parse((out / "episodes" / episode["sidecars"]["srt"]).read_text("utf-8")))
+    assert [text for _, _, text in episode["cues"]] == [c.content for c in cues]
+    for name in episode["sidecars"].values():  # the page reads no sidecar file back
+        (out / "episodes" / name).unlink()
+    build_episode(out, "2025-03-02", NEWS[::-1])
+    page = (out / "index.html").read_text("utf-8")
+    assert page.count('class="chapter"') == len(episode["chapters"]) * 2
+    assert escape_html(cues[-1].content) in page
+
+
+def escape_html(text):
+    from html import escape
+
+    return escape(text)

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..artwork import cover_file, embedded_cover
 from ..context import Context
+from ..files import staging_dir
 from ..models import Bulletin, Script, Speech
 from . import memo
 from .layout import RATE, Layout, Pauses, lay_out, prepare_clip, warm_up
@@ -47,7 +48,7 @@ def assemble(speech: Speech, ctx: Context) -> Bulletin:
     """Mix, master, encode and tag the bulletin, or recall it when nothing it is made of changed."""
     settings = ctx.settings
     ctx.progress.stage("mastering")
-    staging = settings.out_dir / ".staging"
+    staging = staging_dir(settings.out_dir)
     staging.mkdir(parents=True, exist_ok=True)
     cover = cover_file(settings)
     key = memo.bulletin_key(speech, settings, cover)
@@ -76,6 +77,6 @@ def _assemble(speech: Speech, ctx: Context, staging: Path, cover: Path) -> Bulle
     write_tags(mp3, title=episode_title(script), artist=settings.show.author, album=settings.show.title,
                date=settings.date.isoformat(), summary="；".join(headlines) if script.lang == "zh" else "; ".join(headlines),
                chapters=layout.chapters, cover=embedded_cover(cover))
-    write_sidecars(mp3, layout.chapters, layout.cues)
+    sidecars = write_sidecars(mp3, layout.chapters, layout.cues)
     return Bulletin(script=script, audio=mp3, duration=mastered.size / layout.rate, chapters=layout.chapters,
-                    cues=layout.cues)
+                    cues=layout.cues, sidecars=sidecars)

@@ -18,12 +18,12 @@ from pathlib import Path
 from ..models import Bulletin, Chapter, Cue, Speech
 from ..files import write_atomic
 from ..settings import Settings
+from .sidecars import SUFFIXES
 
 log = logging.getLogger(__name__)
 
 MASTERING_VERSION = 1
 KEEP = 3  # bulletins remembered
-SIDECARS = (".chapters.json", ".vtt", ".srt")
 
 
 def bulletin_key(speech: Speech, settings: Settings, cover: Path) -> str | None:
@@ -54,7 +54,7 @@ def recall(key: str, speech: Speech, settings: Settings, staging: Path) -> Bulle
     try:
         data = json.loads((folder / "bulletin.json").read_text("utf-8"))
         mp3 = staging / f"{settings.date.isoformat()}-{key[:8]}.mp3"
-        for suffix in (".mp3", *SIDECARS):
+        for suffix in (".mp3", *SUFFIXES.values()):
             shutil.copyfile(folder / f"bulletin{suffix}", mp3.with_suffix(suffix))
         if mp3.stat().st_size != data["size"]:
             raise ValueError("the remembered MP3 is incomplete")
@@ -65,7 +65,8 @@ def recall(key: str, speech: Speech, settings: Settings, staging: Path) -> Bulle
         return None
     (folder / "bulletin.json").touch()
     return Bulletin(script=speech.script, audio=mp3, duration=data["duration"],
-                    chapters=[Chapter(**c) for c in data["chapters"]], cues=[Cue(**c) for c in data["cues"]])
+                    chapters=[Chapter(**c) for c in data["chapters"]], cues=[Cue(**c) for c in data["cues"]],
+                    sidecars={kind: mp3.with_suffix(suffix) for kind, suffix in SUFFIXES.items()})
 
 
 def remember(key: str, bulletin: Bulletin, settings: Settings) -> None:
@@ -73,8 +74,9 @@ def remember(key: str, bulletin: Bulletin, settings: Settings) -> None:
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    for suffix in (".mp3", *SIDECARS):
-        shutil.copyfile(bulletin.audio.with_suffix(suffix), tmp / f"bulletin{suffix}")
+    shutil.copyfile(bulletin.audio, tmp / "bulletin.mp3")
+    for kind, path in bulletin.sidecars.items():
+        shutil.copyfile(path, tmp / f"bulletin{SUFFIXES[kind]}")
     write_atomic(tmp / "bulletin.json", json.dumps({
         "duration": bulletin.duration, "size": bulletin.audio.stat().st_size,
         "chapters": [asdict(c) for c in bulletin.chapters], "cues": [asdict(c) for c in bulletin.cues]},

@@ -42,13 +42,13 @@ def srt(cues: list[Cue]) -> str:
     return "\n".join(lines)
 
 
+SUFFIXES = {"chapters": ".chapters.json", "vtt": ".vtt", "srt": ".srt"}  # kind -> suffix beside the MP3
+
+
 def write_sidecars(mp3: Path, chapters: list[Chapter], cues: list[Cue]) -> dict[str, Path]:
     """Write the three sidecars next to `mp3` (same stem); return kind -> path."""
-    files = {
-        "chapters": (mp3.with_suffix(".chapters.json"), chapters_json(chapters)),
-        "vtt": (mp3.with_suffix(".vtt"), vtt(cues)),
-        "srt": (mp3.with_suffix(".srt"), srt(cues)),
-    }
-    for path, text in files.values():
-        path.write_text(text, encoding="utf-8")
-    return {kind: path for kind, (path, _) in files.items()}
+    texts = {"chapters": chapters_json(chapters), "vtt": vtt(cues), "srt": srt(cues)}
+    files = {kind: mp3.with_suffix(suffix) for kind, suffix in SUFFIXES.items()}
+    for kind, path in files.items():
+        path.write_text(texts[kind], encoding="utf-8")
+    return files

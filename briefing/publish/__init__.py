@@ -23,7 +23,8 @@ from ..context import Context
 from ..errors import PublishError
 from ..models import Bulletin, Episode, Item
 from ..settings import Settings
-from ..files import move_atomic, write_atomic
+from ..assemble.sidecars import SUFFIXES as SIDECAR_SUFFIXES
+from ..files import move_atomic, staging_dir, write_atomic
 from .feed import media_url, podcast_guid, published_podcast_guid, render_feed
 from .page import render_page
 from .store import load_episodes, load_podcast_guid, merge_episode, save_episodes
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 EPISODES = "episodes"
 FEED = "feed.xml"
 PAGE = "index.html"
-SIDECAR_SUFFIXES = {"chapters": ".chapters.json", "vtt": ".vtt", "srt": ".srt"}
 
 
 def episode_guid(settings: Settings, date: dt.date) -> str:
@@ -77,11 +77,10 @@ def _publish(bulletin: Bulletin, settings: Settings, engine: str) -> Episode:
     # Files land under names no feed has listed with other bytes: never new audio at an old URL.
     stem = f"{settings.date.isoformat()}-{_digest(bulletin.audio)}"
     sidecars = {}
-    for kind, suffix in SIDECAR_SUFFIXES.items():
-        staged = bulletin.audio.with_suffix(suffix)
-        if staged.exists():
-            move_atomic(staged, episodes_dir / (stem + suffix))
-            sidecars[kind] = stem + suffix
+    for kind, staged in bulletin.sidecars.items():
+        name = stem + SIDECAR_SUFFIXES[kind]
+        move_atomic(staged, episodes_dir / name)
+        sidecars[kind] = name
     media = stem + ".mp3"
     path = episodes_dir / media
     move_atomic(bulletin.audio, path)
@@ -99,16 +98,18 @@ def _publish(bulletin: Bulletin, settings: Settings, engine: str) -> Episode:
         published=_published(settings.date, previous),
         engine=engine,
         sidecars=sidecars,
+        chapters=bulletin.chapters,
+        cues=bulletin.cues,
     )
     listed, _ = merge_episode(history, episode, settings.publish.keep)
     cover = cover_file(settings).name
     guid = show_guid(settings, out)
     save_episodes(out, listed, guid)
     write_atomic(out / FEED, render_feed(listed, settings, cover, guid))
-    write_atomic(out / PAGE, render_page(listed, settings, cover, episodes_dir))
+    write_atomic(out / PAGE, render_page(listed, settings, cover))
     # Only now that no feed lists them may retired (or orphaned) files go.
     _remove_unlisted(episodes_dir, listed)
-    shutil.rmtree(out / ".staging", ignore_errors=True)
+    shutil.rmtree(staging_dir(out), ignore_errors=True)
     log.info("published %s", media_url(settings, media))
     return episode
 

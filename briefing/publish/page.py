@@ -11,16 +11,14 @@ hand; the script only seeks in place and adds the copy button.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from html import escape
-from pathlib import Path
 from urllib.parse import quote
 
 import segno
 
-from ..models import Cue, Episode
+from ..models import Episode
 from ..settings import Settings
 from ..text.script import has_han
 from .feed import default_copyright
@@ -133,13 +131,13 @@ document.addEventListener('click', function (event) {
 """
 
 
-def render_page(episodes: list[Episode], settings: Settings, cover_name: str, episodes_dir: Path) -> str:
+def render_page(episodes: list[Episode], settings: Settings, cover_name: str) -> str:
     show = settings.show
     words = WORDS.get(show.language, WORDS["en"])
     lang = show.language
     listed = sorted(episodes, key=lambda e: e.date, reverse=True)
     copyright = default_copyright(settings)
-    body = "\n".join(_episode(e, episodes_dir, words, lang) for e in listed) or f"<p>{words['empty']}</p>"
+    body = "\n".join(_episode(e, words, lang) for e in listed) or f"<p>{words['empty']}</p>"
     return f"""<!doctype html>
 <html lang="{HTML_LANG.get(lang, lang)}">
 <head>
@@ -216,7 +214,7 @@ def _subscribe(settings: Settings, words: dict[str, str]) -> str:
 </section>"""
 
 
-def _episode(episode: Episode, folder: Path, words: dict[str, str], lang: str) -> str:
+def _episode(episode: Episode, words: dict[str, str], lang: str) -> str:
     day = episode.date.isoformat()
     audio_id = f"audio-{day}"
     src = escape(f"episodes/{episode.media}")
@@ -231,7 +229,7 @@ def _episode(episode: Episode, folder: Path, words: dict[str, str], lang: str) -
          f'<span class="meta">({_size(episode.length)})</span></p>'),
     ]
     links = {h: link for h, link in zip(episode.headlines, episode.links) if link}
-    chapters = _chapters(folder, episode.sidecars.get("chapters"))
+    chapters = [(c.start, c.title) for c in episode.chapters]
     if chapters:
         parts.append(f"<h3>{words['chapters']}</h3>")
         parts.append('<ol class="chapters">' + "".join(
@@ -243,7 +241,7 @@ def _episode(episode: Episode, folder: Path, words: dict[str, str], lang: str) -
         parts.append("<ol>" + "".join(
             f"<li><span{_lang(h, lang)}>{escape(h)}</span>{_source(links.get(h), h, words)}</li>"
             for h in episode.headlines) + "</ol>")
-    cues = _cues(folder, episode.sidecars.get("srt"))
+    cues = episode.cues
     if cues:
         parts.append(f'<details class="transcript"><summary>{words["transcript"]}</summary>' + "".join(
             f'<p{_lang(cue.text, lang)}><a href="{src}#t={cue.start:.3f}" data-audio="{audio_id}" '
@@ -279,42 +277,3 @@ def _clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def _chapters(folder: Path, name: str | None) -> list[tuple[float, str]]:
-    """(start, title) from a Podcasting 2.0 chapters file; empty if it is missing or damaged."""
-    if not name:
-        return []
-    try:
-        data = json.loads((folder / name).read_text("utf-8"))
-        return sorted((float(c["startTime"]), str(c.get("title", ""))) for c in data["chapters"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        log.warning("chapters %s left off the page: %s", name, exc)
-        return []
-
-
-_SRT_TIME = re.compile(r"(\d+):(\d\d):(\d\d)[,.](\d{3})\s*-->\s*(\d+):(\d\d):(\d\d)[,.](\d{3})")
-
-
-def _cues(folder: Path, name: str | None) -> list[Cue]:
-    """The cues of a SubRip transcript; empty if it is missing."""
-    if not name:
-        return []
-    try:
-        text = (folder / name).read_text("utf-8-sig")
-    except (OSError, ValueError) as exc:
-        log.warning("transcript %s left off the page: %s", name, exc)
-        return []
-    cues = []
-    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
-        lines = block.split("\n")
-        for k, line in enumerate(lines):
-            match = _SRT_TIME.search(line)
-            if match:
-                h1, m1, s1, ms1, h2, m2, s2, ms2 = map(int, match.groups())
-                words = " ".join(lines[k + 1:]).strip()
-                if words:
-                    cues.append(Cue(h1 * 3600 + m1 * 60 + s1 + ms1 / 1000, h2 * 3600 + m2 * 60 + s2 + ms2 / 1000,
-                                    words))
-                break
-    return cues
