@@ -260,6 +260,5 @@ def _add_bed(voice: np.ndarray, bed: np.ndarray, until: float, rate: int) -> Non
     else:
         looped = bed[:length].copy()
     looped = dsp.fade(looped, rate, seconds=0.05, fade_out=False)
-    fade = min(length, int(BED_FADE_OUT * rate))
-    looped[-fade:] *= (0.5 + 0.5 * np.cos(np.linspace(0, np.pi, fade))).astype(np.float32)
+    looped = dsp.fade(looped, rate, seconds=BED_FADE_OUT, fade_in=False)
     voice[:length] += dsp.duck(looped, voice[:length], rate, BED_DUCK_DB)

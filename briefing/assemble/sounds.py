@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import dsp
+
 # equal-tempered frequencies of the notes used
 D3, A3, D4, FS4, A4, B4, CS5, D5, E5, FS5, A5, D6 = (
     146.83, 220.00, 293.66, 369.99, 440.00, 493.88, 554.37, 587.33, 659.26, 739.99, 880.00, 1174.66)
@@ -97,9 +99,7 @@ def _mix(length: float, rate: int, parts: list[tuple[np.ndarray, float, float]])
 
 def _finish(mix: np.ndarray, rate: int, tail_fade: float) -> np.ndarray:
     """Reverb, a fade to true silence at the end, peak 1.0."""
-    out = room(mix, rate)
-    fade = min(out.size, int(tail_fade * rate))
-    out[-fade:] *= (0.5 + 0.5 * np.cos(np.linspace(0, np.pi, fade))).astype(np.float32)
+    out = dsp.fade(room(mix, rate), rate, seconds=tail_fade, fade_in=False)
     start = min(out.size, int(0.003 * rate))
     out[:start] *= np.linspace(0, 1, start, dtype=np.float32)
     peak = float(np.max(np.abs(out))) or 1.0
