@@ -13,41 +13,35 @@ class BriefingError(Exception):
 
     exit_code = 1
 
+    def __init_subclass__(cls, exit_code: int | None = None, **kwargs: object) -> None:
+        """`class InputError(BriefingError, exit_code=2)` sets the code the CLI exits with."""
+        super().__init_subclass__(**kwargs)
+        if exit_code is not None:
+            cls.exit_code = exit_code
 
-class InputError(BriefingError):
+
+class InputError(BriefingError, exit_code=2):
     """An input file or URL cannot be read as news (missing, empty, binary, malformed)."""
 
-    exit_code = 2
 
-
-class ConfigError(BriefingError):
+class ConfigError(BriefingError, exit_code=3):
     """A setting or option has a wrong value."""
 
-    exit_code = 3
 
-
-class VoiceError(BriefingError):
+class VoiceError(BriefingError, exit_code=4):
     """A speech engine or voice cannot be used, or an item could not be voiced."""
 
-    exit_code = 4
 
-
-class AudioError(BriefingError):
+class AudioError(BriefingError, exit_code=5):
     """Audio could not be decoded, mastered or encoded."""
 
-    exit_code = 5
 
-
-class PublishError(BriefingError):
+class PublishError(BriefingError, exit_code=6):
     """The feed or the episode files could not be written."""
 
-    exit_code = 6
 
-
-class BusyError(PublishError):
+class BusyError(PublishError, exit_code=7):
     """Another build holds the output folder."""
-
-    exit_code = 7
 
 
 def unknown_name(kind: str, name: str, valid: list[str] | tuple[str, ...]) -> str:
