@@ -35,6 +35,7 @@ DATELINE, BYLINE, HEADING, SUBHEAD, BODY = "dateline", "byline", "heading", "sub
 _SKIPPED = (FURNITURE, PHOTO, CAPTION)
 _HEAD_RUN = (HEADING, FURNITURE, PHOTO, CAPTION)
 BLANK_LINE_SHARE = 0.2  # below this share of lines after a blank, blank lines mean nothing
+MIN_WRAP, MAX_WRAP, WRAP_SLACK = 18, 45, 4  # hard wraps: every 20-40 characters, give or take
 
 
 @dataclass(eq=False)  # lines are compared by identity: the same text can be printed twice
@@ -43,6 +44,8 @@ class _Line:
     indented: bool
     blanks_before: int  # blank lines between this line and the previous one
     kind: str = BODY
+    wrapped_last: str = ""  # the last printed line of a hard-wrapped paragraph
+    reason: str = ""  # why the line got its kind (shown with --debug)
 
     @property
     def glued(self) -> bool:
@@ -81,6 +84,43 @@ def _lines(text: str) -> list[_Line]:
     if sum(ln.blanks_before > 0 for ln in out) < len(out) * BLANK_LINE_SHARE:
         for ln in out:  # no blank lines between paragraphs: every line stands apart
             ln.blanks_before = max(ln.blanks_before, 1)
+        return out
+    return _unwrapped(out)
+
+
+def _wrap_width(lines: list[_Line]) -> int | None:
+    """The width text was hard-wrapped at (every 20-40 characters), if it was: most lines
+    printed right above another line are then about the same length."""
+    lengths = sorted(len(a.text) for a, b in zip(lines, lines[1:]) if b.glued and len(a.text) >= MIN_WRAP)
+    if len(lengths) < 8:
+        return None
+    width = lengths[len(lengths) // 2]
+    near = sum(abs(n - width) <= WRAP_SLACK for n in lengths)
+    return width if MIN_WRAP <= width <= MAX_WRAP and near >= 0.7 * len(lengths) else None
+
+
+def _stands_alone(text: str) -> bool:
+    """A line that is never part of a wrapped paragraph: furniture, a credit, a closing dateline."""
+    return (shapes.is_date_or_page_line(text) or shapes.is_photo_credit(text) or shapes.is_credit(text)
+            or shapes.is_tail_dateline(text) or shapes.byline_text(text) is not None)
+
+
+def _unwrapped(lines: list[_Line]) -> list[_Line]:
+    """Join hard-wrapped lines: a line about as long as the wrap width carries on into the
+    line printed right under it; a shorter one ends its paragraph (or is a heading)."""
+    width = _wrap_width(lines)
+    if width is None:
+        return lines
+    out: list[_Line] = []
+    for line in lines:
+        above = out[-1] if out else None
+        if above is not None and line.glued and len(above.wrapped_last) >= width - WRAP_SLACK \
+                and not _stands_alone(above.text) and not _stands_alone(line.text):
+            above.text = _join(above.text, line.text)
+            above.wrapped_last = line.text
+            continue
+        line.wrapped_last = line.text
+        out.append(line)
     return out
 
 
@@ -262,7 +302,7 @@ class _Splitter:
         article = self.current
         if article is None or article.dateline is not None:
             return
-        article.dateline = line.text
+        article.dateline = shapes.tail_dateline_text(line.text) or line.text
         if article.paragraphs:  # a closing dateline ends the story
             self.ended = True
             self.joinable = False

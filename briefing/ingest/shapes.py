@@ -29,7 +29,11 @@ _DATELINE = (rf"(?:据)?{_AGENCY}[^\s，。,；;（）()]{{0,12}}?{_MONTH_DAY}(?
 
 _LEAD_DATELINE = re.compile(rf"^(?P<dl>(?:{_DATELINE})(?:\s*{_REPORTERS})?)\s*(?P<rest>.*)$", re.S)
 _LEAD_REPORTERS = re.compile(rf"^\s*(?P<who>{_REPORTERS})")
-_TAIL_DATELINE = re.compile(rf"^[（(]?(?:{_DATELINE})[）)]?$")
+# A closing dateline, reporters inside its bracket or after a space:
+# （新华社北京2月3日电 记者 王磊）, （据新华社电 记者张三）, (本报北京5月8日电)
+_NAMES = r"[^\s（）()，,。：:；;]{1,8}(?:[、\s]+[^\s（）()，,。：:；;]{1,8}){0,8}"
+_TAIL_REPORTERS = rf"(?:\s*{_REPORTERS}|\s+(?:记者|通讯员|实习生)\s*{_NAMES})"
+_TAIL_DATELINE = re.compile(rf"^(?P<open>[（(])?(?P<dl>(?:{_DATELINE}){_TAIL_REPORTERS}?)(?(open)[）)])$")
 
 _DATE_LINE = re.compile(rf"^(?:\S{{1,10}}\s+)?{_FULL_DATE}\s*(?:星期|周|礼拜)[一二三四五六日天]")
 _PAGE_NUMBER = re.compile(r"^(?:第\s*)?[A-Z]?\d{1,3}(?:\s*版)?(?:(?:\s+|\s*[:：·|｜]\s*)\S{1,10})?$"
@@ -37,7 +41,7 @@ _PAGE_NUMBER = re.compile(r"^(?:第\s*)?[A-Z]?\d{1,3}(?:\s*版)?(?:(?:\s+|\s*[:�
 _STAFF_CREDIT = re.compile(r"^(?:本期|本版|本栏)?(?:统筹|编辑|责编|责任编辑|策划|制图|校对|主编|审校|美编"
                            r"|版式设计|版式|图片编辑|视觉设计|设计|监制|出品)(?:\s*[/／、]\s*\S{1,6})*\s*[：:]")
 _BRACKETED = re.compile(r"^[（(\[【][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)\]】]$")
-_PHOTO_WORK = re.compile(r"^(?P<who>.{0,24}?)(?P<gap>\s*)(?:摄影?|供图|制图|绘图|漫画)$")
+_PHOTO_WORK = re.compile(r"^(?P<who>.{0,24}?)(?P<gap>\s*)(?:摄影?(?:报道)?|供图|制图|绘图|漫画)(?P<src>[（(][^（）()]{1,10}[）)])?$")
 _AGENCY_SENT = re.compile(rf"^(?:{_AGENCY}|本报)发(?:\s+[^\s。，,；;]{{1,8}}){{0,3}}$")
 _CREDIT_WHO = re.compile(r"记者|通讯员|摄影|社|报|网|视觉|图片|/|／")
 _BULLET = "■□◆●▲"
@@ -102,9 +106,17 @@ def is_date_or_page_line(text: str) -> bool:
 
 
 def is_tail_dateline(text: str) -> bool:
-    """A dateline on a line of its own (新华社北京2月15日电)."""
-    text = _simplified(text)
-    return len(text) <= 30 and bool(_TAIL_DATELINE.match(text))
+    """A dateline on a line of its own (新华社北京2月15日电, （据新华社电 记者张三）)."""
+    return tail_dateline_text(text) is not None
+
+
+def tail_dateline_text(text: str) -> str | None:
+    """The dateline of a line that is only a dateline, without the brackets it closes an
+    article in: （新华社北京2月15日电 记者张三） -> 新华社北京2月15日电 记者张三."""
+    match = _TAIL_DATELINE.match(_simplified(text))
+    if match is None or len(text) > 70:
+        return None
+    return text[match.start("dl"):match.end("dl")].strip()
 
 
 def is_credit(text: str) -> bool:
@@ -123,7 +135,7 @@ def is_photo_credit(text: str) -> bool:
     if _AGENCY_SENT.match(core):
         return True
     work = _PHOTO_WORK.match(core)
-    return bool(work) and (bool(work["gap"]) or bool(_CREDIT_WHO.search(work["who"]))
+    return bool(work) and (bool(work["gap"]) or bool(work["src"]) or bool(_CREDIT_WHO.search(work["who"]))
                            or not core.endswith(("摄", "摄影")))
 
 
