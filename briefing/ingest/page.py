@@ -35,6 +35,7 @@ DATELINE, BYLINE, HEADING, SUBHEAD, BODY = "dateline", "byline", "heading", "sub
 _SKIPPED = (FURNITURE, PHOTO, CAPTION)
 _HEAD_RUN = (HEADING, FURNITURE, PHOTO, CAPTION)
 BLANK_LINE_SHARE = 0.2  # below this share of lines after a blank, blank lines mean nothing
+MAX_HEADLINE_LINE = 60  # a subtitle may be a whole sentence
 MIN_WRAP, MAX_WRAP, WRAP_SLACK = 18, 45, 4  # hard wraps: every 20-40 characters, give or take
 
 
@@ -132,6 +133,7 @@ def _classify(lines: list[_Line]) -> _Layout:
     for line in lines:
         line.kind = _kind(line, indented_page)
     _captions_by_block(lines)
+    _title_blocks(lines)
     glued_heads = any(b.glued and a.kind == b.kind == HEADING for a, b in zip(lines, lines[1:]))
     layout = _Layout(indented=indented_page, glued_heads=glued_heads)
     i = 0
@@ -191,6 +193,34 @@ def _captions_by_block(lines: list[_Line]) -> None:
     for above, line in zip(lines, lines[1:]):
         if line.kind == PHOTO and above.kind == BODY and shapes.is_caption_start(above.text):
             above.kind = CAPTION
+
+
+def _blocks(lines: list[_Line]) -> list[list[_Line]]:
+    """Runs of lines printed right under each other."""
+    blocks: list[list[_Line]] = []
+    for line in lines:
+        if blocks and line.glued:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    return blocks
+
+
+def _title_blocks(lines: list[_Line]) -> None:
+    """Two to four short lines printed as one block are a headline (kicker, title, subtitle),
+    even where one has a comma or quotes: 某地开展某行动，推进某事—— / 某某的新气象."""
+    for block in _blocks(lines):
+        if 2 <= len(block) <= 4 and all(_headline_shaped(ln) for ln in block) \
+                and any(ln.kind == HEADING or ln.text.endswith("——") for ln in block):
+            for ln in block:
+                ln.kind, ln.reason = HEADING, "line of a headline block"
+
+
+def _headline_shaped(line: _Line) -> bool:
+    text = line.text
+    return (line.kind in (HEADING, BODY) and not line.indented and len(text) <= MAX_HEADLINE_LINE
+            and not text.endswith(("。", "：", ":")) and not shapes.split_dateline(text)
+            and not shapes.is_caption_start(text) and not shapes.starts_mid_sentence(text))
 
 
 def _labels_up_to(lines: list[_Line], start: int, end_line: _Line) -> int:
@@ -388,7 +418,12 @@ class _Splitter:
         if self.layout.indented:
             return not line.indented
         if not line.glued:
-            return not shapes.finished(self.current.paragraphs[-1])
+            last = self.current.paragraphs[-1]
+            if shapes.finished(last):
+                return False
+            if shapes.subhead_shaped(last):  # a subhead, unless the break shows in the words
+                return shapes.ends_open(last) or spans_word(last, line.text)
+            return True
         return True  # a hard-wrapped paragraph: adjacent lines of running text
 
 
@@ -452,20 +487,27 @@ def _merge_wrapped(lines: list[str]) -> list[str]:
     """Join a title wrapped over two lines (the first ends where no headline can end)."""
     out: list[str] = []
     for line in lines:
-        if out and (out[-1].endswith(tuple("的和与及对把将从")) or shapes.starts_mid_sentence(line)):
+        if out and (out[-1].endswith(tuple("的和与及对把将从，,、")) or shapes.starts_mid_sentence(line)):
             out[-1] = _join(out[-1], line)
         else:
             out.append(line)
     return out
 
 
+_PRESIDED = ("主持", "出席", "讲话", "致辞", "发言")
+
+
 def _title_then_subtitle(first: str, second: str) -> bool:
     """Two headline lines without marks: title + subtitle (rather than kicker + title)?
 
-    A kicker ends with —— or a colon; a subtitle adds the figures (27个省份恢复…)."""
+    A kicker ends with —— or a colon; a subtitle adds the figures (27个省份恢复…), a clause
+    (某某，形成…) or who presided (某某主持, 某某出席并讲话)."""
     if first.endswith(("——", "：", ":")):
         return False
-    return second[:1].isdigit()
+    if second[:1].isdigit() or len(second) <= 12 and second.endswith(_PRESIDED):
+        return True
+    clause = re.compile("[，,。；;]")
+    return bool(clause.search(second)) and not clause.search(first)
 
 
 def _without_column_tag(title: str) -> str:

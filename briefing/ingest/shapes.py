@@ -21,7 +21,9 @@ _AGENCY = r"(?:本报|新华社|中新社|[^\s，。,、（）()]{1,10}?(?:社|�
 _MONTH_DAY = r"\d{1,2}月\d{1,2}日"
 _FULL_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 # The reporters in brackets right after a dateline: (记者 樊曦), （记者刘欢、周文其）
-_REPORTERS = r"[（(][^（）()]{0,80}?(?:记者|通讯员|实习生|特约|撰稿)[^（）()]{0,80}[）)]"
+# or a bracket of names alone: （丁一、宋二）
+_REPORTERS = (r"[（(][^（）()]{0,80}?(?:记者|通讯员|实习生|特约|撰稿)[^（）()]{0,80}[）)]"
+              r"|[（(](?:[\u4e00-\u9fff·]{2,5}[、\s]*){1,6}[）)]")
 # 新华社北京2月15日电, 本报北京2月25日电, 本报讯, 新华社电 (undated ones only from a 社 or 报,
 # before a space or bracket: 海上风电项目并网发电 is a headline)
 _DATELINE = (rf"(?:据)?{_AGENCY}[^\s，。,；;（）()]{{0,12}}?{_MONTH_DAY}(?:电|讯)"
@@ -200,6 +202,13 @@ def ends_open(text: str) -> bool:
     if text.endswith(_OPEN_ENDINGS) and not text.endswith(("目的", "似的", "有的", "是的")):
         return True
     return any(text.count(opening) > text.count(closing) for opening, closing in _PAIRS)
+
+
+def subhead_shaped(text: str) -> bool:
+    """One short phrase with no sentence ending inside it: a subhead, even with commas or
+    quotes (“要把某事做好，把某事办实”)."""
+    return cjk_count(text) <= MAX_HEADING_CJK and not re.search("[。！？!?；;]", text.rstrip(_CLOSERS)[:-1]) \
+        and not text.rstrip(_CLOSERS).endswith(("，", ",", "、", "：", ":"))
 
 
 def is_section_label(text: str) -> bool:
