@@ -21,6 +21,7 @@ Reading it takes three passes, all on the shape of lines (see shapes.py):
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -30,11 +31,14 @@ from .lang import detect_lang
 from .source import Document
 from .wordbreak import spans_word
 
+log = logging.getLogger(__name__)
+
 FURNITURE, CREDIT, PHOTO, CAPTION = "furniture", "credit", "photo_credit", "caption"
 DATELINE, BYLINE, HEADING, SUBHEAD, BODY = "dateline", "byline", "heading", "subhead", "body"
 _SKIPPED = (FURNITURE, PHOTO, CAPTION)
 _HEAD_RUN = (HEADING, FURNITURE, PHOTO, CAPTION)
 BLANK_LINE_SHARE = 0.2  # below this share of lines after a blank, blank lines mean nothing
+MAX_LABEL = 10  # a section label: 社会, 国内新闻, 理论前沿
 MAX_HEADLINE_LINE = 60  # a subtitle may be a whole sentence
 MIN_WRAP, MAX_WRAP, WRAP_SLACK = 18, 45, 4  # hard wraps: every 20-40 characters, give or take
 
@@ -63,6 +67,9 @@ class _Layout:
 def read(doc: Document) -> list[Article]:
     lines = _lines(doc.text)
     layout = _classify(lines)
+    if log.isEnabledFor(logging.DEBUG):
+        for number, line in enumerate(lines, 1):
+            log.debug("line %d %s: %s | %s", number, line.kind, line.reason, line.text[:40])
     articles = _Splitter(lines, layout).run()
     for article in articles:
         article.source = doc.source
@@ -131,7 +138,7 @@ def _classify(lines: list[_Line]) -> _Layout:
     indented = sum(ln.indented for ln in long_lines)
     indented_page = indented >= 3 and indented * 2 >= len(long_lines)
     for line in lines:
-        line.kind = _kind(line, indented_page)
+        line.kind, line.reason = _kind(line, indented_page)
     _captions_by_block(lines)
     _title_blocks(lines)
     glued_heads = any(b.glued and a.kind == b.kind == HEADING for a, b in zip(lines, lines[1:]))
@@ -146,35 +153,41 @@ def _classify(lines: list[_Line]) -> _Layout:
         if _label_in_break(before, line, after, layout):
             i = _labels_up_to(lines, i, after)
         elif _broken_off(line, after, _next_text_line(lines, i), layout):
-            line.kind = BODY
+            line.kind, line.reason = BODY, "first half of a paragraph broken across a column"
             i = _labels_up_to(lines, i + 1, after)
+        elif _carries_on(before, line, after, layout):
+            line.kind, line.reason = BODY, "end of the paragraph broken above it"
+            i += 1
+        elif _lone_label(before, line, after):
+            line.kind, line.reason = FURNITURE, "short label between the halves of a broken paragraph"
+            i += 1
         else:
-            if _carries_on(before, line, after):
-                line.kind = BODY
             i += 1
     return layout
 
 
-def _kind(line: _Line, indented_page: bool) -> str:
+def _kind(line: _Line, indented_page: bool) -> tuple[str, str]:
     text = line.text
     unindented = indented_page and not line.indented
     if shapes.is_date_or_page_line(text):
-        return FURNITURE
+        return FURNITURE, "date or page line"
     if shapes.is_tail_dateline(text):
-        return DATELINE
+        return DATELINE, "dateline on its own line"
     if shapes.is_credit(text):
-        return CREDIT
+        return CREDIT, "staff credit or bracketed line"
     if shapes.is_photo_credit(text):
-        return PHOTO
+        return PHOTO, "picture credit"
     if shapes.is_caption(text, line.blanks_before, unindented):
-        return CAPTION
+        return CAPTION, "caption shape (date, 图为, inline credit)"
     if shapes.split_dateline(text):
-        return BODY
+        return BODY, "opens with a dateline"
     if shapes.byline_text(text) is not None and not line.indented:
-        return BYLINE
+        return BYLINE, "byline shape"
     if shapes.is_heading_like(text):
-        return SUBHEAD if indented_page and line.indented else HEADING
-    return BODY
+        if indented_page and line.indented:
+            return SUBHEAD, "short, no sentence end, indented like the body"
+        return HEADING, "short, no sentence end"
+    return BODY, "running text"
 
 
 def _captions_by_block(lines: list[_Line]) -> None:
@@ -188,11 +201,11 @@ def _captions_by_block(lines: list[_Line]) -> None:
         if len(block) > 1 and any(ln.kind in (PHOTO, CAPTION) for ln in block):
             for ln in block:
                 if ln.kind in (HEADING, BODY, CAPTION) and not ln.indented:
-                    ln.kind = CAPTION
+                    ln.kind, ln.reason = CAPTION, "printed with a picture credit"
         start = end
     for above, line in zip(lines, lines[1:]):
         if line.kind == PHOTO and above.kind == BODY and shapes.is_caption_start(above.text):
-            above.kind = CAPTION
+            above.kind, above.reason = CAPTION, "caption-like, right above a picture credit"
 
 
 def _blocks(lines: list[_Line]) -> list[list[_Line]]:
@@ -228,7 +241,7 @@ def _labels_up_to(lines: list[_Line], start: int, end_line: _Line) -> int:
     end = lines.index(end_line)
     for line in lines[start:end]:
         if line.kind == HEADING:
-            line.kind = FURNITURE
+            line.kind, line.reason = FURNITURE, "label printed in a column break"
     return end
 
 
@@ -257,11 +270,22 @@ def _label_in_break(before: _Line | None, line: _Line, after: _Line | None, layo
             or spans_word(before.text, after.text))
 
 
-def _carries_on(before: _Line | None, line: _Line, after: _Line | None) -> bool:
+def _lone_label(before: _Line | None, line: _Line, after: _Line | None) -> bool:
+    """A few characters standing alone between an unfinished paragraph and running text:
+    a section label printed in the column break."""
+    return (before is not None and after is not None and before.kind == BODY and after.kind == BODY
+            and not shapes.finished(before.text) and not line.glued and not after.glued and not line.indented
+            and len(line.text) <= MAX_LABEL and not shapes.finished(line.text))
+
+
+def _carries_on(before: _Line | None, line: _Line, after: _Line | None, layout: _Layout) -> bool:
     """Is this short unindented line the end of the paragraph broken above it (and not a
     headline with a byline or dateline under it)?"""
     if before is None or before.kind != BODY or line.indented or shapes.finished(before.text):
         return False
+    if not (layout.indented or shapes.finished(line.text) or shapes.starts_mid_sentence(line.text)
+            or spans_word(before.text, line.text)):
+        return False  # a paragraph's end has its full stop; a bare short line is a label or a heading
     return after is None or after.kind not in (BYLINE, DATELINE) and not shapes.split_dateline(after.text)
 
 
@@ -507,7 +531,7 @@ def _title_then_subtitle(first: str, second: str) -> bool:
     if second[:1].isdigit() or len(second) <= 12 and second.endswith(_PRESIDED):
         return True
     clause = re.compile("[，,。；;]")
-    return bool(clause.search(second)) and not clause.search(first)
+    return bool(clause.search(second)) and not clause.search(first) and len(second) > len(first)
 
 
 def _without_column_tag(title: str) -> str:
