@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 FURNITURE, CREDIT, PHOTO, CAPTION = "furniture", "credit", "photo_credit", "caption"
 DATELINE, BYLINE, HEADING, SUBHEAD, BODY = "dateline", "byline", "heading", "subhead", "body"
+JUMP_TO = "jump_to"  # （下转第三版）: the story goes on elsewhere, it ends here
 _SKIPPED = (FURNITURE, PHOTO, CAPTION)
 _HEAD_RUN = (HEADING, FURNITURE, PHOTO, CAPTION)
 BLANK_LINE_SHARE = 0.2  # below this share of lines after a blank, blank lines mean nothing
@@ -87,7 +88,13 @@ def _lines(text: str) -> list[_Line]:
             continue
         indent = raw[: len(raw) - len(raw.lstrip(shapes.SPACES))]
         indented = "\u3000" in indent or "\t" in indent or len(indent) >= 2
-        out.append(_Line(re.sub(r"[ \u3000\u00a0\t]{2,}", " ", line), indented, blanks if out else 1))
+        line = re.sub(r"[ \u3000\u00a0\t]{2,}", " ", line)
+        glued_jump = shapes.split_glued_jump(line)
+        if glued_jump:  # …的通知（下转第三版）: the marker is furniture, not text
+            out.append(_Line(glued_jump[0], indented, blanks if out else 1))
+            out.append(_Line(glued_jump[1], False, 1))
+        else:
+            out.append(_Line(line, indented, blanks if out else 1))
         blanks = 0
     if sum(ln.blanks_before > 0 for ln in out) < len(out) * BLANK_LINE_SHARE:
         for ln in out:  # no blank lines between paragraphs: every line stands apart
@@ -140,6 +147,7 @@ def _classify(lines: list[_Line]) -> _Layout:
     for line in lines:
         line.kind, line.reason = _kind(line, indented_page)
     _captions_by_block(lines)
+    _dated_captions_by_place(lines, indented_page)
     _title_blocks(lines)
     glued_heads = any(b.glued and a.kind == b.kind == HEADING for a, b in zip(lines, lines[1:]))
     layout = _Layout(indented=indented_page, glued_heads=glued_heads)
@@ -171,6 +179,8 @@ def _kind(line: _Line, indented_page: bool) -> tuple[str, str]:
     unindented = indented_page and not line.indented
     if shapes.is_date_or_page_line(text):
         return FURNITURE, "date or page line"
+    if shapes.is_jump_line(text):
+        return (JUMP_TO if "下" in text or "转" in text else FURNITURE), "jump line"
     if shapes.is_tail_dateline(text):
         return DATELINE, "dateline on its own line"
     if shapes.is_credit(text):
@@ -206,6 +216,19 @@ def _captions_by_block(lines: list[_Line]) -> None:
     for above, line in zip(lines, lines[1:]):
         if line.kind == PHOTO and above.kind == BODY and shapes.is_caption_start(above.text):
             above.kind, above.reason = CAPTION, "caption-like, right above a picture credit"
+
+
+def _dated_captions_by_place(lines: list[_Line], indented_page: bool) -> None:
+    """A dated sentence is a caption only where a caption stands: set apart by extra blank
+    lines, unindented among indented paragraphs, or dropped inside a broken paragraph.
+    Between finished paragraphs, printed like them, it is body text (2019年9月25日，…。)."""
+    for i, line in enumerate(lines):
+        if line.kind != CAPTION or not shapes.is_dated_caption(line.text) or line.reason.startswith("printed"):
+            continue
+        before = lines[i - 1] if i else None
+        inside_break = before is not None and before.kind == BODY and not shapes.finished(before.text)
+        if not (line.blanks_before >= 2 or indented_page and not line.indented or inside_break):
+            line.kind, line.reason = BODY, "dated sentence printed like the paragraphs around it"
 
 
 def _blocks(lines: list[_Line]) -> list[list[_Line]]:
@@ -335,7 +358,7 @@ class _Splitter:
         line = self.lines[i]
         if line.kind in _SKIPPED:
             return i + 1
-        if line.kind == CREDIT:
+        if line.kind in (CREDIT, JUMP_TO):
             self.ended = self.ended or bool(self.current and self.current.paragraphs)
             self.joinable = False
             return i + 1

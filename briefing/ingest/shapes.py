@@ -121,6 +121,30 @@ def tail_dateline_text(text: str) -> str | None:
     return text[match.start("dl"):match.end("dl")].strip()
 
 
+_JUMP = r"[（(](?:上接|下转|接|转|续)第?[一二三四五六七八九十\dA-Z]{1,4}版[）)]"
+_JUMP_LINE = re.compile(rf"^{_JUMP}$")
+_GLUED_JUMP = re.compile(rf"\s*(?P<jump>{_JUMP})$")
+
+
+def is_jump_line(text: str) -> bool:
+    """（上接第一版）, （下转第十二版）: where an article comes from or goes on."""
+    return bool(_JUMP_LINE.match(text.strip(SPACES)))
+
+
+def split_glued_jump(text: str) -> tuple[str, str] | None:
+    """(text, jump) when a jump line is glued to the end of a cut sentence: …的通知（下转第三版）."""
+    match = _GLUED_JUMP.search(text)
+    if match is None or match.start() == 0:
+        return None
+    return text[:match.start()], match["jump"]
+
+
+def is_dated_caption(text: str) -> bool:
+    """A caption only by its date (2020年5月21日，…。): body text too, unless its place says otherwise."""
+    core = _simplified(text).lstrip(_BULLET + SPACES)
+    return bool(re.match(_FULL_DATE, core)) and not _INLINE_PHOTO_CREDIT.search(core)
+
+
 def is_credit(text: str) -> bool:
     """A staff credit (本期统筹：许 诺) or a whole bracketed line ((本报记者黄超、常钦), (下转第二版))."""
     text = _simplified(text)
