@@ -226,7 +226,8 @@ def _dated_captions_by_place(lines: list[_Line], indented_page: bool) -> None:
         if line.kind != CAPTION or not shapes.is_dated_caption(line.text) or line.reason.startswith("printed"):
             continue
         before = lines[i - 1] if i else None
-        inside_break = before is not None and before.kind == BODY and not shapes.finished(before.text)
+        inside_break = before is not None and before.kind == BODY and not shapes.finished(before.text) \
+            and not shapes.subhead_shaped(before.text)
         if not (line.blanks_before >= 2 or indented_page and not line.indented or inside_break):
             line.kind, line.reason = BODY, "dated sentence printed like the paragraphs around it"
 
@@ -534,7 +535,7 @@ def _merge_wrapped(lines: list[str]) -> list[str]:
     """Join a title wrapped over two lines (the first ends where no headline can end)."""
     out: list[str] = []
     for line in lines:
-        if out and (out[-1].endswith(tuple("的和与及对把将从，,、")) or shapes.starts_mid_sentence(line)):
+        if out and (out[-1].endswith(tuple("的和与及对把将从第，,、")) or shapes.starts_mid_sentence(line)):
             out[-1] = _join(out[-1], line)
         else:
             out.append(line)
@@ -551,7 +552,8 @@ def _title_then_subtitle(first: str, second: str) -> bool:
     (某某，形成…) or who presided (某某主持, 某某出席并讲话)."""
     if first.endswith(("——", "：", ":")):
         return False
-    if second[:1].isdigit() or len(second) <= 12 and second.endswith(_PRESIDED):
+    presided = second.split()[-1] if second.split() else ""  # 某某主持, 围绕…议政 某某主持
+    if second[:1].isdigit() or "%" in second or "％" in second or len(presided) <= 12 and presided.endswith(_PRESIDED):
         return True
     clause = re.compile("[，,。；;]")
     return bool(clause.search(second)) and not clause.search(first) and len(second) > len(first)

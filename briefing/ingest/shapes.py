@@ -22,8 +22,8 @@ _MONTH_DAY = r"\d{1,2}月\d{1,2}日"
 _FULL_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 # The reporters in brackets right after a dateline: (记者 樊曦), （记者刘欢、周文其）
 # or a bracket of names alone: （丁一、宋二）
-_REPORTERS = (r"[（(][^（）()]{0,80}?(?:记者|通讯员|实习生|特约|撰稿)[^（）()]{0,80}[）)]"
-              r"|[（(](?:[\u4e00-\u9fff·]{2,5}[、\s]*){1,6}[）)]")
+_REPORTERS = (r"(?:[（(][^（）()]{0,80}?(?:记者|通讯员|实习生|特约|撰稿)[^（）()]{0,80}[）)]"
+              r"|[（(](?:[\u4e00-\u9fff·]{2,5}[、\s]*){1,6}[）)])")
 # 新华社北京2月15日电, 本报北京2月25日电, 本报讯, 新华社电 (undated ones only from a 社 or 报,
 # before a space or bracket: 海上风电项目并网发电 is a headline)
 _DATELINE = (rf"(?:据)?{_AGENCY}[^\s，。,；;（）()]{{0,12}}?{_MONTH_DAY}(?:电|讯)"
@@ -155,7 +155,9 @@ def is_credit(text: str) -> bool:
 def is_photo_credit(text: str) -> bool:
     """A picture credit: 本报记者 李 舸摄, 新华社发 曹一作, (新华社记者 王鹏 摄), 视觉中国供图."""
     text = _simplified(text)
-    core = text.strip(_BULLET + SPACES).removeprefix("（").removeprefix("(").removesuffix("）").removesuffix(")")
+    core = text.strip(_BULLET + SPACES)
+    if re.match(r"^[（(].*[）)]$", core):
+        core = core[1:-1]
     if len(core) > 30 or re.search("[。，,；;！!？?]", core):
         return False
     if _AGENCY_SENT.match(core):
