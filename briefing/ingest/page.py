@@ -39,6 +39,8 @@ JUMP_TO = "jump_to"  # （下转第三版）: the story goes on elsewhere, it en
 _SKIPPED = (FURNITURE, PHOTO, CAPTION)
 _HEAD_RUN = (HEADING, FURNITURE, PHOTO, CAPTION)
 BLANK_LINE_SHARE = 0.2  # below this share of lines after a blank, blank lines mean nothing
+MAX_COLUMN_TAG = 6  # a column tag on its own line above a title: 一线视角
+MAX_VERSE_LINE = 12
 MAX_LABEL = 10  # a section label: 社会, 国内新闻, 理论前沿
 MAX_HEADLINE_LINE = 60  # a subtitle may be a whole sentence
 MIN_WRAP, MAX_WRAP, WRAP_SLACK = 18, 45, 4  # hard wraps: every 20-40 characters, give or take
@@ -149,6 +151,7 @@ def _classify(lines: list[_Line]) -> _Layout:
     _captions_by_block(lines)
     _dated_captions_by_place(lines, indented_page)
     _title_blocks(lines)
+    _long_titles(lines)
     glued_heads = any(b.glued and a.kind == b.kind == HEADING for a, b in zip(lines, lines[1:]))
     layout = _Layout(indented=indented_page, glued_heads=glued_heads)
     i = 0
@@ -219,17 +222,23 @@ def _captions_by_block(lines: list[_Line]) -> None:
 
 
 def _dated_captions_by_place(lines: list[_Line], indented_page: bool) -> None:
-    """A dated sentence is a caption only where a caption stands: set apart by extra blank
-    lines, unindented among indented paragraphs, or dropped inside a broken paragraph.
-    Between finished paragraphs, printed like them, it is body text (2019年9月25日，…。)."""
-    for i, line in enumerate(lines):
-        if line.kind != CAPTION or not shapes.is_dated_caption(line.text) or line.reason.startswith("printed"):
-            continue
-        before = lines[i - 1] if i else None
-        inside_break = before is not None and before.kind == BODY and not shapes.finished(before.text) \
-            and not shapes.subhead_shaped(before.text)
-        if not (line.blanks_before >= 2 or indented_page and not line.indented or inside_break):
-            line.kind, line.reason = BODY, "dated sentence printed like the paragraphs around it"
+    """A dated sentence right under a headline, subhead, byline or dateline opens that
+    story or section (2019年9月25日，…。): body text, unless it is set apart like a caption
+    (extra blank lines, unindented among indented paragraphs)."""
+    before: _Line | None = None
+    for line in lines:
+        if line.kind == CAPTION and shapes.is_dated_caption(line.text) and not line.reason.startswith("printed") \
+                and before is not None and _opens_section(before) \
+                and not (line.blanks_before >= 2 or indented_page and not line.indented):
+            line.kind, line.reason = BODY, "dated sentence opening a story or section"
+        if line.kind not in _SKIPPED:
+            before = line
+
+
+def _opens_section(line: _Line) -> bool:
+    """A headline, subhead (also one printed as a paragraph: “…”), byline or dateline."""
+    return line.kind in (HEADING, SUBHEAD, BYLINE, DATELINE) or line.kind == BODY \
+        and shapes.subhead_shaped(line.text) and not shapes.finished(line.text)
 
 
 def _blocks(lines: list[_Line]) -> list[list[_Line]]:
@@ -251,6 +260,16 @@ def _title_blocks(lines: list[_Line]) -> None:
                 and any(ln.kind == HEADING or ln.text.endswith("——") for ln in block):
             for ln in block:
                 ln.kind, ln.reason = HEADING, "line of a headline block"
+
+
+def _long_titles(lines: list[_Line]) -> None:
+    """A line too long for a headline but with no punctuation at all is one when a byline
+    or a dateline paragraph follows it (某某会见出席…的各国代表)."""
+    for line, after in zip(lines, lines[1:]):
+        if line.kind == BODY and not line.indented and shapes.cjk_count(line.text) <= MAX_HEADLINE_LINE \
+                and not re.search("[，,。；;！!？?：:]", line.text) \
+                and (after.kind == BYLINE or after.kind == BODY and shapes.split_dateline(after.text)):
+            line.kind, line.reason = HEADING, "no punctuation, a byline or dateline under it"
 
 
 def _headline_shaped(line: _Line) -> bool:
@@ -427,6 +446,9 @@ class _Splitter:
             return True
         if self.layout.glued_heads:
             return False
+        if len(heads) >= 2 and shapes.cjk_count(heads[0].text) <= MAX_COLUMN_TAG \
+                and not re.search(r"[^\w\s·]", heads[0].text):
+            return True  # a column tag standing above the headline: 一线视角 / 老旧小区，好看更要宜居
         lines = [h.text for h in heads if not shapes.is_section_label(h.text)]
         if len(lines) < 2 or any(re.search("[，,]", t) for t in lines):
             return False
@@ -469,6 +491,8 @@ class _Splitter:
             last = self.current.paragraphs[-1]
             if shapes.finished(last):
                 return False
+            if len(last) <= MAX_VERSE_LINE and len(line.text) <= MAX_VERSE_LINE:
+                return False  # lines of a verse (城市书房多， / 阅读不打烊。), not a broken paragraph
             if shapes.subhead_shaped(last):  # a subhead, unless the break shows in the words
                 return shapes.ends_open(last) or spans_word(last, line.text)
             return True
@@ -492,7 +516,7 @@ def _take_dateline(article: Article) -> None:
 
 def _headline(heads: list[_Line], layout: _Layout) -> Article:
     """Kicker, title and subtitle from the heading lines that open a story."""
-    lines = _headline_block(heads, layout)
+    lines, kicker_apart = _headline_block(heads, layout)
     subtitle = None
     for k, line in enumerate(lines[1:], 1):
         if line.startswith("——"):
@@ -504,7 +528,7 @@ def _headline(heads: list[_Line], layout: _Layout) -> Article:
     if len(lines) >= 3 and subtitle is None:
         kicker, title, subtitle = " ".join(lines[:-2]), lines[-2], lines[-1]
     elif len(lines) >= 2:
-        if subtitle is None and _title_then_subtitle(lines[-2], lines[-1]):
+        if subtitle is None and not kicker_apart and _title_then_subtitle(lines[-2], lines[-1]):
             kicker = " ".join(lines[:-2]) or None
             title, subtitle = lines[-2], lines[-1]
         else:
@@ -514,8 +538,9 @@ def _headline(heads: list[_Line], layout: _Layout) -> Article:
     return Article(title=_without_column_tag(title), paragraphs=[], kicker=kicker, subtitle=subtitle)
 
 
-def _headline_block(heads: list[_Line], layout: _Layout) -> list[str]:
-    """The lines of the headline proper, without the section labels printed above it."""
+def _headline_block(heads: list[_Line], layout: _Layout) -> tuple[list[str], bool]:
+    """The lines of the headline proper, without the section labels printed above it, and
+    whether its first line was printed apart (a kicker or column tag, never the title)."""
     blocks: list[list[_Line]] = []
     for head in heads:
         if blocks and (head.glued or head.text.startswith("——")):
@@ -523,12 +548,12 @@ def _headline_block(heads: list[_Line], layout: _Layout) -> list[str]:
         else:
             blocks.append([head])
     if not blocks:
-        return []
+        return [], False
     last = blocks[-1]
     if not layout.glued_heads and len(blocks) >= 2 and len(blocks[-2]) == 1 \
             and not shapes.is_section_label(blocks[-2][0].text):
-        last = blocks[-2] + last  # headline lines printed apart: the line above is the kicker
-    return [ln.text for ln in last]
+        return [ln.text for ln in blocks[-2] + last], len(last) == 1  # printed apart: the line above is the kicker
+    return [ln.text for ln in last], False
 
 
 def _merge_wrapped(lines: list[str]) -> list[str]:

@@ -145,9 +145,17 @@ def is_dated_caption(text: str) -> bool:
     return bool(re.match(_FULL_DATE, core)) and not _INLINE_PHOTO_CREDIT.search(core)
 
 
+_NUMBERED_SUBHEAD = re.compile(r"^[（(][一二三四五六七八九十\d]{1,3}[）)]")
+_PICTURE_AND_TEXT = re.compile(r"^(?:[\u4e00-\u9fff]\s?){2,4}图\s+(?:[\u4e00-\u9fff]\s?){2,4}文$")
+
+
 def is_credit(text: str) -> bool:
     """A staff credit (本期统筹：许 诺) or a whole bracketed line ((本报记者黄超、常钦), (下转第二版))."""
     text = _simplified(text)
+    if _PICTURE_AND_TEXT.match(text):  # 张 三图 李四文: a cartoon's credit
+        return True
+    if _NUMBERED_SUBHEAD.match(text):  # （二）: a numbered subhead of the article
+        return False
     return bool(_STAFF_CREDIT.match(text)) and len(text) <= 60 or (
         len(text) <= 160 and bool(_BRACKETED.match(text)))
 
