@@ -222,15 +222,16 @@ def _captions_by_block(lines: list[_Line]) -> None:
 
 
 def _dated_captions_by_place(lines: list[_Line], indented_page: bool) -> None:
-    """A dated sentence right under a headline, subhead, byline or dateline opens that
-    story or section (2019年9月25日，…。): body text, unless it is set apart like a caption
-    (extra blank lines, unindented among indented paragraphs)."""
+    """A dated sentence is body text when it is indented like the paragraphs of an indented
+    page (captions are set flush), or when it opens a story or section: right under a
+    headline, subhead, byline or dateline (2019年9月25日，…。), unless extra blank lines set it apart."""
     before: _Line | None = None
     for line in lines:
-        if line.kind == CAPTION and shapes.is_dated_caption(line.text) and not line.reason.startswith("printed") \
-                and before is not None and _opens_section(before) \
-                and not (line.blanks_before >= 2 or indented_page and not line.indented):
-            line.kind, line.reason = BODY, "dated sentence opening a story or section"
+        if line.kind == CAPTION and shapes.is_dated_caption(line.text) and not line.reason.startswith("printed"):
+            if indented_page and line.indented:
+                line.kind, line.reason = BODY, "dated sentence indented like the paragraphs"
+            elif before is not None and _opens_section(before) and line.blanks_before < 2 and not indented_page:
+                line.kind, line.reason = BODY, "dated sentence opening a story or section"
         if line.kind not in _SKIPPED:
             before = line
 
