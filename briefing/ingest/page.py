@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 FURNITURE, CREDIT, PHOTO, CAPTION = "furniture", "credit", "photo_credit", "caption"
 DATELINE, BYLINE, HEADING, SUBHEAD, BODY = "dateline", "byline", "heading", "subhead", "body"
+HEADLINE_BLOCK = "line of a headline block"
+CAPTION_SHAPE = "caption shape (date, 图为, inline credit)"
 JUMP_TO = "jump_to"  # （下转第三版）: the story goes on elsewhere, it ends here
 _SKIPPED = (FURNITURE, PHOTO, CAPTION)
 _HEAD_RUN = (HEADING, FURNITURE, PHOTO, CAPTION)
@@ -90,7 +92,7 @@ def _lines(text: str) -> list[_Line]:
             continue
         indent = raw[: len(raw) - len(raw.lstrip(shapes.SPACES))]
         indented = "\u3000" in indent or "\t" in indent or len(indent) >= 2
-        line = re.sub(r"[ \u3000\u00a0\t]{2,}", " ", line)
+        line = re.sub(r"[ \u3000\u00a0\t]+", " ", line)
         glued_jump = shapes.split_glued_jump(line)
         if glued_jump:  # …的通知（下转第三版）: the marker is furniture, not text
             out.append(_Line(glued_jump[0], indented, blanks if out else 1))
@@ -143,21 +145,22 @@ def _unwrapped(lines: list[_Line]) -> list[_Line]:
 
 def _classify(lines: list[_Line]) -> _Layout:
     """Give every line its kind; return what was learnt about the page's layout."""
-    long_lines = [ln for ln in lines if len(ln.text) >= 30]
+    long_lines = [ln for ln in lines if len(ln.text) >= 20]
     indented = sum(ln.indented for ln in long_lines)
-    indented_page = indented >= 3 and indented * 2 >= len(long_lines)
+    indented_page = indented >= 2 and indented * 2 >= len(long_lines)
     for line in lines:
         line.kind, line.reason = _kind(line, indented_page)
     _captions_by_block(lines)
     _dated_captions_by_place(lines, indented_page)
     _title_blocks(lines)
     _long_titles(lines)
+    _bare_name_bylines(lines)
     glued_heads = any(b.glued and a.kind == b.kind == HEADING for a, b in zip(lines, lines[1:]))
     layout = _Layout(indented=indented_page, glued_heads=glued_heads)
     i = 0
     while i < len(lines):
         line, after = lines[i], _next_text_line(lines, i, past_headings=True)
-        if line.kind not in (HEADING, SUBHEAD):
+        if line.kind not in (HEADING, SUBHEAD) or line.reason == HEADLINE_BLOCK:
             i += 1
             continue
         before = _previous_text_line(lines, i)
@@ -191,7 +194,7 @@ def _kind(line: _Line, indented_page: bool) -> tuple[str, str]:
     if shapes.is_photo_credit(text):
         return PHOTO, "picture credit"
     if shapes.is_caption(text, line.blanks_before, unindented):
-        return CAPTION, "caption shape (date, 图为, inline credit)"
+        return CAPTION, CAPTION_SHAPE
     if shapes.split_dateline(text):
         return BODY, "opens with a dateline"
     if shapes.byline_text(text) is not None and not line.indented:
@@ -227,7 +230,7 @@ def _dated_captions_by_place(lines: list[_Line], indented_page: bool) -> None:
     headline, subhead, byline or dateline (2019年9月25日，…。), unless extra blank lines set it apart."""
     before: _Line | None = None
     for line in lines:
-        if line.kind == CAPTION and shapes.is_dated_caption(line.text) and not line.reason.startswith("printed"):
+        if line.kind == CAPTION and line.reason == CAPTION_SHAPE and shapes.is_dated_caption(line.text):
             if indented_page and line.indented:
                 line.kind, line.reason = BODY, "dated sentence indented like the paragraphs"
             elif before is not None and _opens_section(before) and line.blanks_before < 2 and not indented_page:
@@ -239,7 +242,7 @@ def _dated_captions_by_place(lines: list[_Line], indented_page: bool) -> None:
 def _opens_section(line: _Line) -> bool:
     """A headline, subhead (also one printed as a paragraph: “…”), byline or dateline."""
     return line.kind in (HEADING, SUBHEAD, BYLINE, DATELINE) or line.kind == BODY \
-        and shapes.subhead_shaped(line.text) and not shapes.finished(line.text)
+        and shapes.subhead_shaped(line.text) and not shapes.finished(line.text) and not shapes.ends_open(line.text)
 
 
 def _blocks(lines: list[_Line]) -> list[list[_Line]]:
@@ -260,7 +263,7 @@ def _title_blocks(lines: list[_Line]) -> None:
         if 2 <= len(block) <= 4 and all(_headline_shaped(ln) for ln in block) \
                 and any(ln.kind == HEADING or ln.text.endswith("——") for ln in block):
             for ln in block:
-                ln.kind, ln.reason = HEADING, "line of a headline block"
+                ln.kind, ln.reason = HEADING, HEADLINE_BLOCK
 
 
 def _long_titles(lines: list[_Line]) -> None:
@@ -271,6 +274,13 @@ def _long_titles(lines: list[_Line]) -> None:
                 and not re.search("[，,。；;！!？?：:]", line.text) \
                 and (after.kind == BYLINE or after.kind == BODY and shapes.split_dateline(after.text)):
             line.kind, line.reason = HEADING, "no punctuation, a byline or dateline under it"
+
+
+def _bare_name_bylines(lines: list[_Line]) -> None:
+    """Names alone (张文华 李 明) between a headline and the text are its byline."""
+    for above, line, after in zip(lines, lines[1:], lines[2:]):
+        if line.kind == HEADING and above.kind == HEADING and after.kind == BODY and shapes.is_bare_names(line.text):
+            line.kind, line.reason = BYLINE, "names alone under a headline"
 
 
 def _headline_shaped(line: _Line) -> bool:
@@ -391,7 +401,7 @@ class _Splitter:
         if line.kind == BYLINE:
             article = self.current
             if article is not None and not article.paragraphs:  # a byline may take two lines
-                article.byline = " ".join(filter(None, (article.byline, shapes.byline_text(line.text))))
+                article.byline = " ".join(filter(None, (article.byline, shapes.byline_text(line.text) or line.text)))
             return i + 1
         self._body(line)
         return i + 1

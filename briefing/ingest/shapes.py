@@ -27,7 +27,8 @@ _REPORTERS = (r"(?:[（(][^（）()]{0,80}?(?:记者|通讯员|实习生|特约|
 # 新华社北京2月15日电, 本报北京2月25日电, 本报讯, 新华社电 (undated ones only from a 社 or 报,
 # before a space or bracket: 海上风电项目并网发电 is a headline)
 _DATELINE = (rf"(?:据)?{_AGENCY}[^\s，。,；;（）()]{{0,12}}?{_MONTH_DAY}(?:电|讯)"
-             r"|(?:据)?(?:本报|[\u4e00-\u9fff]{1,6}(?:社|报))[\u4e00-\u9fff]{0,4}?(?:电|讯)(?=[\s（(【]|$)")
+             r"|(?:据)?(?:本报|[\u4e00-\u9fff]{1,6}(?:社|报))[\u4e00-\u9fff]{0,4}?(?:电|讯)(?=[\s（(【）)]|$)"
+             r"|本报(?:特约)?记者\s*(?:[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,3}[、\s]*){1,4}\s*(?<!摄影)报道")
 
 _LEAD_DATELINE = re.compile(rf"^(?P<dl>(?:{_DATELINE})(?:\s*{_REPORTERS})?)\s*(?P<rest>.*)$", re.S)
 _LEAD_REPORTERS = re.compile(rf"^\s*(?P<who>{_REPORTERS})")
@@ -207,6 +208,15 @@ def byline_text(text: str) -> str | None:
     if bullet or _BYLINE_LABEL.match(core) or role and (role["agency"] or role["gap"]) or _SPACED_NAME.match(core):
         return printed
     return None
+
+
+_NAME = r"[\u4e00-\u9fff](?: ?[\u4e00-\u9fff]){1,2}"
+_BARE_NAMES = re.compile(rf"^{_NAME}(?:[ 、]{_NAME}){{0,3}}$")
+
+
+def is_bare_names(text: str) -> bool:
+    """One to four names of two or three characters (张文华 李 明), nothing else."""
+    return bool(_BARE_NAMES.match(text)) and " " in text or bool(_SPACED_NAME.match(text))
 
 
 def is_heading_like(text: str) -> bool:
