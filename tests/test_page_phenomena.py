@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import textwrap
 
+from conftest import run_cli
+
 from briefing.ingest import page
 from briefing.ingest.source import Document
-from conftest import run_cli
 
 IN = "\u3000\u3000"  # the indent of a body paragraph on an indented page
 

@@ -21,8 +21,10 @@ Reading it takes three passes, all on the shape of lines (see shapes.py):
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..models import Article
@@ -54,7 +56,6 @@ class _Line:
     indented: bool
     blanks_before: int  # blank lines between this line and the previous one
     kind: str = BODY
-    wrapped_last: str = ""  # the last printed line of a hard-wrapped paragraph
     reason: str = ""  # why the line got its kind (shown with --debug)
 
     @property
@@ -110,7 +111,7 @@ def _lines(text: str) -> list[_Line]:
 def _wrap_width(lines: list[_Line]) -> int | None:
     """The width text was hard-wrapped at (every 20-40 characters), if it was: most lines
     printed right above another line are then about the same length."""
-    lengths = sorted(len(a.text) for a, b in zip(lines, lines[1:]) if b.glued and len(a.text) >= MIN_WRAP)
+    lengths = sorted(len(a.text) for a, b in itertools.pairwise(lines) if b.glued and len(a.text) >= MIN_WRAP)
     if len(lengths) < 8:
         return None
     width = lengths[len(lengths) // 2]
@@ -131,15 +132,18 @@ def _unwrapped(lines: list[_Line]) -> list[_Line]:
     if width is None:
         return lines
     out: list[_Line] = []
+    pieces: list[list[str]] = []  # the printed lines of each paragraph, joined once at the end
     for line in lines:
         above = out[-1] if out else None
-        if above is not None and line.glued and len(above.wrapped_last) >= width - WRAP_SLACK \
-                and not _stands_alone(above.text) and not _stands_alone(line.text):
-            above.text = _join(above.text, line.text)
-            above.wrapped_last = line.text
+        if above is not None and line.glued and len(pieces[-1][-1]) >= width - WRAP_SLACK \
+                and not _stands_alone(pieces[-1][-1]) and not _stands_alone(line.text):
+            pieces[-1].append(line.text)
             continue
-        line.wrapped_last = line.text
         out.append(line)
+        pieces.append([line.text])
+    for line, printed in zip(out, pieces):
+        if len(printed) > 1:
+            line.text = _join_all(printed)
     return out
 
 
@@ -155,27 +159,34 @@ def _classify(lines: list[_Line]) -> _Layout:
     _title_blocks(lines)
     _long_titles(lines)
     _bare_name_bylines(lines)
-    glued_heads = any(b.glued and a.kind == b.kind == HEADING for a, b in zip(lines, lines[1:]))
+    glued_heads = any(b.glued and a.kind == b.kind == HEADING for a, b in itertools.pairwise(lines))
     layout = _Layout(indented=indented_page, glued_heads=glued_heads)
+    # Lines below the one looked at are not changed before the loop gets to them, so where
+    # the next text line stands can be found once for all lines (a scan per line is quadratic).
+    next_text = _next_indices(lines, lambda kind: kind not in _SKIPPED)
+    next_past_heads = _next_indices(lines, lambda kind: kind not in _SKIPPED and kind != HEADING)
     i = 0
+    before: _Line | None = None  # the last text line above line i
     while i < len(lines):
-        line, after = lines[i], _next_text_line(lines, i, past_headings=True)
+        line = lines[i]
         if line.kind not in (HEADING, SUBHEAD) or line.reason == HEADLINE_BLOCK:
+            before = line if line.kind not in _SKIPPED else before
             i += 1
             continue
-        before = _previous_text_line(lines, i)
+        k, n = next_past_heads[i], next_text[i]
+        after = lines[k] if k is not None else None
         if _label_in_break(before, line, after, layout):
-            i = _labels_up_to(lines, i, after)
-        elif _broken_off(line, after, _next_text_line(lines, i), layout):
+            i = _labels_up_to(lines, i, k)
+        elif _broken_off(line, after, lines[n] if n is not None else None, layout):
             line.kind, line.reason = BODY, "first half of a paragraph broken across a column"
-            i = _labels_up_to(lines, i + 1, after)
-        elif _carries_on(before, line, after, layout):
-            line.kind, line.reason = BODY, "end of the paragraph broken above it"
-            i += 1
-        elif _lone_label(before, line, after):
-            line.kind, line.reason = FURNITURE, "short label between the halves of a broken paragraph"
-            i += 1
+            before = line
+            i = _labels_up_to(lines, i + 1, k)
         else:
+            if _carries_on(before, line, after, layout):
+                line.kind, line.reason = BODY, "end of the paragraph broken above it"
+            elif _lone_label(before, line, after):
+                line.kind, line.reason = FURNITURE, "short label between the halves of a broken paragraph"
+            before = line if line.kind not in _SKIPPED else before
             i += 1
     return layout
 
@@ -219,7 +230,7 @@ def _captions_by_block(lines: list[_Line]) -> None:
                 if ln.kind in (HEADING, BODY, CAPTION) and not ln.indented:
                     ln.kind, ln.reason = CAPTION, "printed with a picture credit"
         start = end
-    for above, line in zip(lines, lines[1:]):
+    for above, line in itertools.pairwise(lines):
         if line.kind == PHOTO and above.kind == BODY and shapes.is_caption_start(above.text):
             above.kind, above.reason = CAPTION, "caption-like, right above a picture credit"
 
@@ -269,9 +280,9 @@ def _title_blocks(lines: list[_Line]) -> None:
 def _long_titles(lines: list[_Line]) -> None:
     """A line too long for a headline but with no punctuation at all is one when a byline
     or a dateline paragraph follows it (某某会见出席…的各国代表)."""
-    for line, after in zip(lines, lines[1:]):
-        if line.kind == BODY and not line.indented and shapes.cjk_count(line.text) <= MAX_HEADLINE_LINE \
-                and not re.search("[，,。；;！!？?：:]", line.text) \
+    for line, after in itertools.pairwise(lines):
+        if line.kind == BODY and not line.indented and len(line.text) <= 2 * MAX_HEADLINE_LINE \
+                and not re.search("[，,。；;！!？?：:]", line.text) and shapes.cjk_count(line.text) <= MAX_HEADLINE_LINE \
                 and (after.kind == BYLINE or after.kind == BODY and shapes.split_dateline(after.text)):
             line.kind, line.reason = HEADING, "no punctuation, a byline or dateline under it"
 
@@ -290,23 +301,24 @@ def _headline_shaped(line: _Line) -> bool:
             and not shapes.is_caption_start(text) and not shapes.starts_mid_sentence(text))
 
 
-def _labels_up_to(lines: list[_Line], start: int, end_line: _Line) -> int:
-    """Mark the headings from `start` up to `end_line` as labels printed in a column break."""
-    end = lines.index(end_line)
+def _labels_up_to(lines: list[_Line], start: int, end: int | None) -> int:
+    """Mark the headings from `start` up to line `end` as labels printed in a column break."""
+    end = len(lines) if end is None else end
     for line in lines[start:end]:
         if line.kind == HEADING:
             line.kind, line.reason = FURNITURE, "label printed in a column break"
     return end
 
 
-def _next_text_line(lines: list[_Line], i: int, past_headings: bool = False) -> _Line | None:
-    """The next line that is text, optionally skipping unindented heading-like lines too."""
-    return next((ln for ln in lines[i + 1:] if ln.kind not in _SKIPPED
-                 and not (past_headings and ln.kind == HEADING)), None)
-
-
-def _previous_text_line(lines: list[_Line], i: int) -> _Line | None:
-    return next((ln for ln in reversed(lines[:i]) if ln.kind not in _SKIPPED), None)
+def _next_indices(lines: list[_Line], is_text: Callable[[str], bool]) -> list[int | None]:
+    """For every line, where the next line whose kind passes `is_text` stands (one backward pass)."""
+    out: list[int | None] = [None] * len(lines)
+    following: int | None = None
+    for j in range(len(lines) - 1, -1, -1):
+        out[j] = following
+        if is_text(lines[j].kind):
+            following = j
+    return out
 
 
 def _label_in_break(before: _Line | None, line: _Line, after: _Line | None, layout: _Layout) -> bool:
@@ -375,11 +387,15 @@ class _Splitter:
         self.current: Article | None = None
         self.ended = True  # outside any story (page start, after a closing dateline or credit)
         self.joinable = False  # may the next body line continue the last paragraph?
+        # The pieces of the current article's last paragraph, joined once when it is complete
+        # (joining a piece at a time would copy a long paragraph again for every line).
+        self.pieces: list[str] = []
 
     def run(self) -> list[Article]:
         i = 0
         while i < len(self.lines):
             i = self._step(i)
+        self._close_paragraph()
         articles = [a for a in self.articles if a.title and a.paragraphs]
         for article in articles:
             _take_dateline(article)
@@ -423,9 +439,7 @@ class _Splitter:
         after = self.lines[j] if j < len(self.lines) else None
         if after is None or after.kind == CREDIT or after.kind == DATELINE and not self._body_follows(j):
             return j  # a headline with no story under it: a closing or repeated headline
-        if self._strong_start(heads, after):
-            self._start(heads)
-        elif self.ended or self.current is None or self._weak_start(heads, after):
+        if self._strong_start(heads, after, j) or self.ended or self.current is None or self._weak_start(heads, after):
             self._start(heads)
         else:  # subheads inside the story; a section label there is only furniture
             for head in heads:
@@ -436,13 +450,13 @@ class _Splitter:
     def _body_follows(self, j: int) -> bool:
         return j + 1 < len(self.lines) and self.lines[j + 1].kind in (BODY, SUBHEAD)
 
-    def _strong_start(self, heads: list[_Line], after: _Line) -> bool:
+    def _strong_start(self, heads: list[_Line], after: _Line, j: int) -> bool:
         """A byline or a dateline under the headline, or a —— subtitle in it."""
         if after.kind == BYLINE or after.kind == DATELINE:
             return True
         if after.kind in (BODY, SUBHEAD) and shapes.split_dateline(after.text):
             return True
-        following = self.lines[self.lines.index(after) + 1:][:1]
+        following = self.lines[j + 1:j + 2]
         if following and after.kind == BODY and _dateline_split(after.text, following[0].text):
             return True
         return any(h.text.startswith("——") for h in heads[1:])
@@ -453,7 +467,7 @@ class _Splitter:
         subheads (加强战略谋划 / 坚持平战结合)."""
         if self.layout.indented and after.indented and after.kind in (BODY, SUBHEAD):
             return True
-        if any(b.glued for a, b in zip(heads, heads[1:]) if not shapes.is_section_label(a.text)):
+        if any(b.glued for a, b in itertools.pairwise(heads) if not shapes.is_section_label(a.text)):
             return True
         if self.layout.glued_heads:
             return False
@@ -466,6 +480,7 @@ class _Splitter:
         return len({len(t) for t in lines}) > 1 or any(t.endswith("——") for t in lines)
 
     def _start(self, heads: list[_Line]) -> None:
+        self._close_paragraph()
         self.current = _headline(heads, self.layout)
         self.articles.append(self.current)
         self.ended = False
@@ -476,9 +491,8 @@ class _Splitter:
         if self.current is None:
             self.current = Article(title="", paragraphs=[])
             self.articles.append(self.current)
-        article = self.current
         if self.joinable and self._continues(line):
-            article.paragraphs[-1] = _join(article.paragraphs[-1], text)
+            self.pieces.append(text)
         else:
             self._append(text, joinable=True)
         self.joinable = line.kind == BODY
@@ -487,19 +501,30 @@ class _Splitter:
     def _append(self, text: str, joinable: bool) -> None:
         if self.current is None:
             return
+        self._close_paragraph()
         self.current.paragraphs.append(text)
+        self.pieces = [text]
         self.joinable = joinable
+
+    def _close_paragraph(self) -> None:
+        if len(self.pieces) > 1 and self.current is not None:
+            self.current.paragraphs[-1] = _join_all(self.pieces)
+        self.pieces = []
+
+    def _last_paragraph(self) -> str:
+        """The open paragraph, or its last two pieces when it has more (enough to judge its end)."""
+        return self.pieces[0] if len(self.pieces) == 1 else _join_all(self.pieces[-2:])
 
     def _continues(self, line: _Line) -> bool:
         """Does this body line carry on the last paragraph (a column break, not a new paragraph)?"""
-        if line.kind != BODY or shapes.split_dateline(line.text) or self.current is None:
+        if line.kind != BODY or shapes.split_dateline(line.text) or self.current is None or not self.pieces:
             return False
         if shapes.starts_mid_sentence(line.text):
             return True
         if self.layout.indented:
             return not line.indented
         if not line.glued:
-            last = self.current.paragraphs[-1]
+            last = self._last_paragraph()
             if shapes.finished(last):
                 return False
             if len(last) <= MAX_VERSE_LINE and len(line.text) <= MAX_VERSE_LINE:
@@ -599,6 +624,16 @@ def _without_column_tag(title: str) -> str:
     """支持复工复产十条举措推出（国务院联防联控机制发布会） -> the title without the column tag."""
     stripped = re.sub(r"\s*[（(][^（）()]{2,30}[）)]$", "", title)
     return stripped if shapes.cjk_count(stripped) >= 4 or len(stripped) >= 12 else title
+
+
+def _join_all(pieces: list[str]) -> str:
+    """Join many printed lines in one pass (joining them one by one copies the text each time)."""
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        joined = _join(out[-1], piece)  # always ends with `piece` itself
+        out[-1] = joined[:len(joined) - len(piece)]
+        out.append(piece)
+    return "".join(out)
 
 
 def _join(first: str, second: str) -> str:

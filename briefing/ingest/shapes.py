@@ -30,7 +30,7 @@ _DATELINE = (rf"(?:据)?{_AGENCY}[^\s，。,；;（）()]{{0,12}}?{_MONTH_DAY}(?
              r"|(?:据)?(?:本报|[\u4e00-\u9fff]{1,6}(?:社|报))[\u4e00-\u9fff]{0,4}?(?:电|讯)(?=[\s（(【）)]|$)"
              r"|本报(?:特约)?记者\s*(?:[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,3}[、\s]*){1,4}\s*(?<!摄影)报道")
 
-_LEAD_DATELINE = re.compile(rf"^(?P<dl>(?:{_DATELINE})(?:\s*{_REPORTERS})?)\s*(?P<rest>.*)$", re.S)
+_LEAD_DATELINE = re.compile(rf"^(?P<dl>(?:{_DATELINE})(?:\s*{_REPORTERS})?)\s*(?P<rest>.*)$", re.DOTALL)
 _LEAD_REPORTERS = re.compile(rf"^\s*(?P<who>{_REPORTERS})")
 # A closing dateline, reporters inside its bracket or after a space:
 # （新华社北京2月3日电 记者 王磊）, （据新华社电 记者张三）, (本报北京5月8日电)
@@ -72,8 +72,11 @@ _OPEN_ENDINGS = tuple("的和与及对把将从被让给向")
 _PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"), ("『", "』"))
 
 
+_TRADITIONAL = re.compile("[" + "".join(chr(c) for c in _TO_SIMPLIFIED) + "]")
+
+
 def _simplified(text: str) -> str:
-    return text.translate(_TO_SIMPLIFIED)
+    return text.translate(_TO_SIMPLIFIED) if _TRADITIONAL.search(text) else text  # translate is slow
 
 
 def split_dateline(text: str) -> tuple[str, str] | None:
@@ -102,6 +105,8 @@ def finished(text: str) -> bool:
 
 def is_date_or_page_line(text: str) -> bool:
     """Page furniture: the date line (2020年5月22日 星期五) or a page number (04 要闻, 第2版)."""
+    if len(text) > 40:
+        return False
     text = _simplified(text)
     if _DATE_LINE.match(text) and len(text) <= 40 and not re.search("[，,。]", text):
         return True
@@ -116,8 +121,10 @@ def is_tail_dateline(text: str) -> bool:
 def tail_dateline_text(text: str) -> str | None:
     """The dateline of a line that is only a dateline, without the brackets it closes an
     article in: （新华社北京2月15日电 记者张三） -> 新华社北京2月15日电 记者张三."""
+    if len(text) > 70:
+        return None
     match = _TAIL_DATELINE.match(_simplified(text))
-    if match is None or len(text) > 70:
+    if match is None:
         return None
     return text[match.start("dl"):match.end("dl")].strip()
 
@@ -134,6 +141,8 @@ def is_jump_line(text: str) -> bool:
 
 def split_glued_jump(text: str) -> tuple[str, str] | None:
     """(text, jump) when a jump line is glued to the end of a cut sentence: …的通知（下转第三版）."""
+    if not text.endswith(("）", ")")):
+        return None
     match = _GLUED_JUMP.search(text)
     if match is None or match.start() == 0:
         return None
@@ -152,6 +161,8 @@ _PICTURE_AND_TEXT = re.compile(r"^(?:[\u4e00-\u9fff]\s?){2,4}图\s+(?:[\u4e00-\u
 
 def is_credit(text: str) -> bool:
     """A staff credit (本期统筹：许 诺) or a whole bracketed line ((本报记者黄超、常钦), (下转第二版))."""
+    if len(text) > 160:
+        return False
     text = _simplified(text)
     if _PICTURE_AND_TEXT.match(text):  # 张 三图 李四文: a cartoon's credit
         return True
@@ -163,6 +174,8 @@ def is_credit(text: str) -> bool:
 
 def is_photo_credit(text: str) -> bool:
     """A picture credit: 本报记者 李 舸摄, 新华社发 曹一作, (新华社记者 王鹏 摄), 视觉中国供图."""
+    if len(text) > 40:
+        return False
     text = _simplified(text)
     core = text.strip(_BULLET + SPACES)
     if re.match(r"^[（(].*[）)]$", core):
@@ -178,6 +191,8 @@ def is_photo_credit(text: str) -> bool:
 
 def is_caption(text: str, blanks_before: int, unindented_in_indented_page: bool) -> bool:
     """A photo caption: a title with an inline ■credit, or one dated sentence describing a picture."""
+    if len(text) > 310:
+        return False
     text = _simplified(text)
     core = text.lstrip(_BULLET + SPACES)
     if any(mark in core for mark in _BULLET) and len(core) <= 200:
@@ -199,6 +214,8 @@ def is_caption_start(text: str) -> bool:
 
 def byline_text(text: str) -> str | None:
     """The byline of a byline line, without its bullet: ■新华社记者 严赋憬 宋晨 -> 新华社记者 严赋憬 宋晨."""
+    if len(text) > 70:
+        return None
     printed = text.strip(SPACES).lstrip(_BULLET + SPACES)
     bullet = text.strip(SPACES)[:1] in _BULLET
     core = _simplified(printed)
@@ -223,7 +240,7 @@ def is_heading_like(text: str) -> bool:
     """Short and not a sentence: a title, kicker, subtitle, subhead or section label."""
     if text.startswith("——"):
         return len(text) <= 2 * MAX_HEADING_CJK
-    if cjk_count(text) > MAX_HEADING_CJK or len(text) > 3 * MAX_HEADING_CJK:
+    if len(text) > 3 * MAX_HEADING_CJK or cjk_count(text) > MAX_HEADING_CJK:
         return False
     latin_words = len(_LATIN_WORD.findall(text))
     if cjk_count(text) < latin_words and latin_words > MAX_HEADING_LATIN_WORDS:
@@ -251,7 +268,8 @@ def ends_open(text: str) -> bool:
 def subhead_shaped(text: str) -> bool:
     """One short phrase with no sentence ending inside it: a subhead, even with commas or
     quotes (“要把某事做好，把某事办实”)."""
-    return cjk_count(text) <= MAX_HEADING_CJK and not re.search("[。！？!?；;]", text.rstrip(_CLOSERS)[:-1]) \
+    return len(text) <= 3 * MAX_HEADING_CJK and cjk_count(text) <= MAX_HEADING_CJK \
+        and not re.search("[。！？!?；;]", text.rstrip(_CLOSERS)[:-1]) \
         and not text.rstrip(_CLOSERS).endswith(("，", ",", "、", "：", ":"))
 
 
