@@ -101,11 +101,11 @@ def _lines(text: str) -> list[_Line]:
         else:
             out.append(_Line(line, indented, blanks if out else 1))
         blanks = 0
+    out = _unwrapped(out)
     if sum(ln.blanks_before > 0 for ln in out) < len(out) * BLANK_LINE_SHARE:
         for ln in out:  # no blank lines between paragraphs: every line stands apart
             ln.blanks_before = max(ln.blanks_before, 1)
-        return out
-    return _unwrapped(out)
+    return out
 
 
 def _wrap_width(lines: list[_Line]) -> int | None:
@@ -136,7 +136,8 @@ def _unwrapped(lines: list[_Line]) -> list[_Line]:
     for line in lines:
         above = out[-1] if out else None
         if above is not None and line.glued and len(pieces[-1][-1]) >= width - WRAP_SLACK \
-                and not _stands_alone(pieces[-1][-1]) and not _stands_alone(line.text):
+                and not _stands_alone(pieces[-1][-1]) and not _stands_alone(line.text) \
+                and not line.text.startswith("——"):  # a subtitle under a wrapped title
             pieces[-1].append(line.text)
             continue
         out.append(line)

@@ -185,8 +185,9 @@ def is_photo_credit(text: str) -> bool:
     if _AGENCY_SENT.match(core):
         return True
     work = _PHOTO_WORK.match(core)
-    return bool(work) and (bool(work["gap"]) or bool(work["src"]) or bool(_CREDIT_WHO.search(work["who"]))
-                           or not core.endswith(("摄", "摄影")))
+    if work is None:
+        return False
+    return bool(work["gap"] or work["src"] or _CREDIT_WHO.search(work["who"])) or not core.endswith(("摄", "摄影"))
 
 
 def is_caption(text: str, blanks_before: int, unindented_in_indented_page: bool) -> bool:
