@@ -440,7 +440,9 @@ class _Splitter:
         after = self.lines[j] if j < len(self.lines) else None
         if after is None or after.kind == CREDIT or after.kind == DATELINE and not self._body_follows(j):
             return j  # a headline with no story under it: a closing or repeated headline
-        if self._strong_start(heads, after, j) or self.ended or self.current is None or self._weak_start(heads, after):
+        continued = any(ln.kind == FURNITURE and shapes.is_jump_line(ln.text) for ln in self.lines[i:j])
+        if continued or self._strong_start(heads, after, j) or self.ended or self.current is None \
+                or self._weak_start(heads, after):  # 标题 / （上接第一版）: a story continued here is one
             self._start(heads)
         else:  # subheads inside the story; a section label there is only furniture
             for head in heads:
@@ -470,6 +472,11 @@ class _Splitter:
             return True
         if any(b.glued for a, b in itertools.pairwise(heads) if not shapes.is_section_label(a.text)):
             return True
+        if any(_has_column_tag(h.text) for h in heads):
+            return True  # 某某评论（今日谈）: a title carrying its column tag
+        if self.current is not None and self.current.paragraphs and shapes.split_dateline(self.current.paragraphs[0]) \
+                and not any(shapes.is_numbered(h.text) for h in heads):
+            return True  # a dispatch (it opened with a dateline) is not cut by unnumbered subheads
         if self.layout.glued_heads:
             return False
         if len(heads) >= 2 and shapes.cjk_count(heads[0].text) <= MAX_COLUMN_TAG \
@@ -619,6 +626,10 @@ def _title_then_subtitle(first: str, second: str) -> bool:
         return True
     clause = re.compile("[，,。；;]")
     return bool(clause.search(second)) and not clause.search(first) and len(second) > len(first)
+
+
+def _has_column_tag(title: str) -> bool:
+    return _without_column_tag(title) != title
 
 
 def _without_column_tag(title: str) -> str:

@@ -274,6 +274,14 @@ def subhead_shaped(text: str) -> bool:
         and not text.rstrip(_CLOSERS).endswith(("，", ",", "、", "：", ":"))
 
 
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、是]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]|第[一二三四五六七八九十]{1,3}[，,、]?)")
+
+
+def is_numbered(text: str) -> bool:
+    """A numbered subhead: 一、… （二）… 3.… 第四，…"""
+    return bool(_NUMBERED.match(text))
+
+
 def is_section_label(text: str) -> bool:
     """A column or section label (新华时评, 国内新闻, 讲述·总书记的关心事)."""
     return len(text) <= 14 and ("·" in text or bool(_LABEL_ENDING.search(text)))
