@@ -472,6 +472,8 @@ class _Splitter:
             return True
         if any(b.glued for a, b in itertools.pairwise(heads) if not shapes.is_section_label(a.text)):
             return True
+        if len(heads) >= 2 and not heads[-1].glued and all(_label_like(h.text, heads[-1].text) for h in heads[:-1]):
+            return True  # 科技 / 创新谈 / 标题: labels or a column tag standing above a headline
         if any(_has_column_tag(h.text) for h in heads):
             return True  # 某某评论（今日谈）: a title carrying its column tag
         if self.current is not None and self.current.paragraphs and shapes.split_dateline(self.current.paragraphs[0]) \
@@ -479,9 +481,6 @@ class _Splitter:
             return True  # a dispatch (it opened with a dateline) is not cut by unnumbered subheads
         if self.layout.glued_heads:
             return False
-        if len(heads) >= 2 and shapes.cjk_count(heads[0].text) <= MAX_COLUMN_TAG \
-                and not re.search(r"[^\w\s·]", heads[0].text):
-            return True  # a column tag standing above the headline: 一线视角 / 老旧小区，好看更要宜居
         lines = [h.text for h in heads if not shapes.is_section_label(h.text)]
         if len(lines) < 2 or any(re.search("[，,]", t) for t in lines):
             return False
@@ -626,6 +625,13 @@ def _title_then_subtitle(first: str, second: str) -> bool:
         return True
     clause = re.compile("[，,。；;]")
     return bool(clause.search(second)) and not clause.search(first) and len(second) > len(first)
+
+
+def _label_like(text: str, title: str) -> bool:
+    """A section label or a short column tag (一线视角, 创新谈) above `title`: a few characters,
+    no punctuation, shorter than the title (加强战略谋划 / 坚持平战结合 is a couplet of subheads)."""
+    return shapes.is_section_label(text) or shapes.cjk_count(text) <= MAX_COLUMN_TAG \
+        and not re.search(r"[^\w\s·]", text) and len(text) < len(title)
 
 
 def _has_column_tag(title: str) -> bool:
