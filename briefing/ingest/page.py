@@ -48,6 +48,7 @@ MAX_VERSE_LINE = 12
 MAX_LABEL = 10  # a section label: 社会, 国内新闻, 理论前沿
 MAX_HEADLINE_LINE = 60  # a subtitle may be a whole sentence
 MIN_WRAP, MAX_WRAP, WRAP_SLACK = 18, 45, 4  # hard wraps: every 20-40 characters, give or take
+WRAP_SLACK_SHARE = 0.1  # a wrapped line is at most this much shorter than the width
 
 
 @dataclass(eq=False)  # lines are compared by identity: the same text can be printed twice
@@ -119,6 +120,15 @@ def _wrap_width(lines: list[_Line]) -> int | None:
     return width if MIN_WRAP <= width <= MAX_WRAP and near >= 0.7 * len(lengths) else None
 
 
+def _fills_the_width(text: str, width: int) -> bool:
+    """Is this printed line a full one, which the wrap cut? A headline line a little shorter
+    than the width, without a single punctuation mark, is not (国务院召开某某会议)."""
+    if len(text) >= width:
+        return True
+    slack = max(2, round(width * WRAP_SLACK_SHARE))
+    return len(text) >= width - slack and bool(re.search(r"[，。、；：！？,.;:!?“”（）]", text))
+
+
 def _stands_alone(text: str) -> bool:
     """A line that is never part of a wrapped paragraph: furniture, a credit, a closing dateline."""
     return (shapes.is_date_or_page_line(text) or shapes.is_photo_credit(text) or shapes.is_credit(text)
@@ -135,7 +145,7 @@ def _unwrapped(lines: list[_Line]) -> list[_Line]:
     pieces: list[list[str]] = []  # the printed lines of each paragraph, joined once at the end
     for line in lines:
         above = out[-1] if out else None
-        if above is not None and line.glued and len(pieces[-1][-1]) >= width - WRAP_SLACK \
+        if above is not None and line.glued and _fills_the_width(pieces[-1][-1], width) \
                 and not _stands_alone(pieces[-1][-1]) and not _stands_alone(line.text) \
                 and not line.text.startswith("——"):  # a subtitle under a wrapped title
             pieces[-1].append(line.text)
