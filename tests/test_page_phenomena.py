@@ -43,7 +43,8 @@ STORY_B = ["市图书馆分馆在老城区开放，馆内设有儿童阅读区�
 
 def test_furniture_lines_are_neither_text_nor_articles():
     furniture = ["东方日报", "DONGFANG RIBAO", "2024年6月3日 星期一", "第4版", "04 要闻", "A19 科技",
-                 "第09版：理论", "本版责编：周 明 吴小兰 版式设计：陈 静", "图片编辑：林 海"]
+                 "第09版：理论", "要闻 2024年6月3日", "第十二版：国际",
+                 "本版责编：周 明 吴小兰 版式设计：陈 静", "图片编辑：林 海"]
     articles = read(*furniture[:6], "社区公交线路开通", *STORY_A, "综合新闻", "图书馆分馆开放",
                     *STORY_B, *furniture[6:])
     assert titles(articles) == ["社区公交线路开通", "图书馆分馆开放"]
@@ -175,6 +176,13 @@ def test_captions_in_their_common_forms_are_not_text():
         assert caption[:12] not in body(articles)
 
 
+def test_a_box_name_over_captions_is_not_an_article():
+    articles = read("社区公交线路开通", "■本报记者 方 远", *STORY_A, "图片说明",
+                    "上图：乘客在站台候车。", "本报记者 林 海摄", "图书馆分馆开放", "本报记者 刘晓雨", *STORY_B)
+    assert titles(articles) == ["社区公交线路开通", "图书馆分馆开放"]
+    assert "候车" not in body(articles) and "图片说明" not in body(articles)
+
+
 def test_a_block_of_captions_with_one_credit():
     articles = read("社区公交线路开通", *STORY_A,
                     "新线路首日运营\n上图：乘客在站台候车。\n下图：司机在发车前检查车辆。\n本报记者 林 海摄",
@@ -217,11 +225,14 @@ def test_hard_wrapped_paragraphs_are_joined():
 
 def test_numbered_subheads_belong_to_the_article():
     subheads = ["一、总体要求", "（二）主要任务", "3.保障措施"]
-    articles = read("关于推进社区公交建设的实施意见", IN + STORY_A[0], IN + subheads[0], IN + STORY_A[1],
-                    IN + subheads[1], IN + STORY_B[0], IN + subheads[2], IN + STORY_B[1])
-    assert len(articles) == 1
-    assert articles[0].paragraphs == [STORY_A[0], subheads[0], STORY_A[1], subheads[1], STORY_B[0],
-                                      subheads[2], STORY_B[1]]
+    for indent in (IN, ""):  # pages with and without paragraph indents
+        articles = read("关于推进社区公交建设的实施意见", indent + "新华社北京6月2日电 " + STORY_A[0],
+                        indent + subheads[0], indent + STORY_A[1], indent + subheads[1], indent + STORY_B[0],
+                        indent + subheads[2], indent + STORY_B[1])
+        assert len(articles) == 1
+        assert articles[0].dateline == "新华社北京6月2日电"
+        assert articles[0].paragraphs == [STORY_A[0], subheads[0], STORY_A[1], subheads[1], STORY_B[0],
+                                          subheads[2], STORY_B[1]]
 
 
 def test_a_box_of_briefs_is_split_into_its_items():
