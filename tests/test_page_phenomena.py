@@ -275,4 +275,5 @@ def test_debug_shows_each_line_kind_and_why(tmp_path):
     result = run_cli("--debug", "articles", path)
     assert result.exit_code == 0
     assert "line 1 furniture: date or page line | 第4版" in result.stderr
-    assert "line 3 byline: byline shape" in result.stderr
+    assert "line 5 byline: byline shape | ■本报记者 方 远" in result.stderr  # numbered as in the file
+    assert "line 7 body: running text" in result.stderr

@@ -1,22 +1,31 @@
 """Split a newspaper page converted from PDF to text into its articles.
 
 A dump holds one printed line or paragraph per text line, blank lines between, no markup.
-Reading it takes three passes, all on the shape of lines (see shapes.py):
+Reading it takes these passes, all on the shape of lines and their neighbours (shapes.py):
 
-1. Classify every line: page furniture (date line, page number), dateline, byline,
-   credit, photo caption, heading-like (short, not a sentence) or body. Whether body
-   paragraphs open with an indent is learnt first: on such a page an unindented line
-   carries on a paragraph broken across a column. A picture credit makes a caption of
-   the lines printed with it.
-2. Look again at the heading-like lines next to broken text: the first half of a
+0. Read the lines: a jump line glued to a cut sentence (…的（下转第三版）) is split off;
+   if most lines printed right above another are about as long (a hard wrap every 20-40
+   characters), each line that fills that width is joined to the one under it.
+1. Classify every line by its own shape: furniture (date line, page line, jump line),
+   dateline, byline, credit, picture credit, caption, heading-like (short, no sentence
+   end) or body. Whether body paragraphs open with an indent is learnt first: on such a
+   page an unindented line carries on a paragraph broken across a column.
+2. Correct by neighbours: a picture credit makes captions of the lines printed with it;
+   a dated sentence is body where it opens a section or is indented like the body; two
+   to four short lines printed as one block are a headline; a long unpunctuated line over
+   a byline or dateline is a title; names alone under a headline are its byline.
+3. Look again at the heading-like lines next to broken text: the first half of a
    broken paragraph becomes body (the second half starts mid-sentence, a word runs
    across the break: 纵|深, or it ends on a particle); a label printed between the two
    halves becomes furniture.
-3. Walk the lines once. A run of heading-like lines opens a new article when the story
-   before it has ended (closing dateline, credit line) or when a byline, a dateline, an
-   indented body or a block of adjacent headline lines shows it is one; otherwise it is
+4. Walk the lines once. A run of heading-like lines opens a new article when the story
+   before it has ended (closing dateline, credit line, 下转 jump line) or when a byline,
+   a dateline, a 上接 jump line, an indented body, a block of adjacent headline lines, a
+   column tag or label above it, or a column tag in it shows it is one; otherwise it is
    a subhead, kept as a body paragraph. Paragraphs broken across a column are joined, and
    the dateline is taken off the first paragraph.
+
+`briefing --debug articles PAGE` logs every line's kind and the reason for it.
 """
 
 from __future__ import annotations
@@ -56,6 +65,7 @@ class _Line:
     text: str
     indented: bool
     blanks_before: int  # blank lines between this line and the previous one
+    number: int = 0  # where it starts in the input (1-based), for --debug
     kind: str = BODY
     reason: str = ""  # why the line got its kind (shown with --debug)
 
@@ -75,8 +85,8 @@ def read(doc: Document) -> list[Article]:
     lines = _lines(doc.text)
     layout = _classify(lines)
     if log.isEnabledFor(logging.DEBUG):
-        for number, line in enumerate(lines, 1):
-            log.debug("line %d %s: %s | %s", number, line.kind, line.reason, line.text[:40])
+        for line in lines:
+            log.debug("line %d %s: %s | %s", line.number, line.kind, line.reason, line.text[:40])
     articles = _Splitter(lines, layout).run()
     for article in articles:
         article.source = doc.source
@@ -87,7 +97,7 @@ def read(doc: Document) -> list[Article]:
 def _lines(text: str) -> list[_Line]:
     out: list[_Line] = []
     blanks = 0
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
         line = raw.strip(shapes.SPACES)
         if not line:
             blanks += 1
@@ -97,10 +107,10 @@ def _lines(text: str) -> list[_Line]:
         line = re.sub(r"[ \u3000\u00a0\t]+", " ", line)
         glued_jump = shapes.split_glued_jump(line)
         if glued_jump:  # …的通知（下转第三版）: the marker is furniture, not text
-            out.append(_Line(glued_jump[0], indented, blanks if out else 1))
-            out.append(_Line(glued_jump[1], False, 1))
+            out.append(_Line(glued_jump[0], indented, blanks if out else 1, number))
+            out.append(_Line(glued_jump[1], False, 1, number))
         else:
-            out.append(_Line(line, indented, blanks if out else 1))
+            out.append(_Line(line, indented, blanks if out else 1, number))
         blanks = 0
     out = _unwrapped(out)
     if sum(ln.blanks_before > 0 for ln in out) < len(out) * BLANK_LINE_SHARE:
