@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing.ingest import read_document
+from briefing.read import read_document
 
 SAMPLE = ROOT / "data" / "xinhua-2025-02-15.txt"
 BIG_BYTES = 20_000_000

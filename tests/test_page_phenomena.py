@@ -11,8 +11,8 @@ import textwrap
 
 from conftest import run_cli
 
-from briefing.ingest import page
-from briefing.ingest.source import Document
+from briefing.read import page
+from briefing.read.source import Document
 
 IN = "\u3000\u3000"  # the indent of a body paragraph on an indented page
 
