@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from ..models import Article, Lang
 from .clean import clean_paragraphs
 from .salience import content_words, salience, similarity
-from .sentences import clause_ends, is_complete, join_sentences, split_sentences, word_ends
+from .sentences import clause_ends, join_sentences, split_sentences, word_ends
 from .speakable import speakable
+from .units import NEWS, units_of
 
 ZH_CHARS_PER_SECOND = 4.5
 EN_WORDS_PER_SECOND = 2.5
@@ -48,52 +49,161 @@ def speaking_seconds(text: str, lang: Lang) -> float:
 
 
 @dataclass
-class _Sentence:
+class Considered:
+    """One unit of the article as the lead saw it: its score, whether it was kept, and why."""
+
     text: str
     order: int  # position in the article
     paragraph: int
     seconds: float
+    role: str  # NEWS, or why it is only context
+    score: float | None = None
+    kept: bool = False
+    reason: str = ""
+
+
+@dataclass
+class LeadChoice:
+    """The lead of one article and how it was chosen (for `briefing leads --explain`)."""
+
+    lead: str
+    seconds: float  # the time budget
+    considered: list[Considered]
 
 
 def lead_of(article: Article, seconds: float) -> str:
     """The lead of `article` that an anchor reads in about `seconds` (at least one sentence)."""
+    return choose_lead(article, seconds).lead
+
+
+def choose_lead(article: Article, seconds: float) -> LeadChoice:
+    """The lead of `article` with every unit it considered, scored and explained."""
     lang = article.lang
-    paragraphs = clean_paragraphs(article.paragraphs, lang)
-    sentences = _sentences(paragraphs, lang)
-    if not sentences:
-        return ""
-    readable = [s for s in sentences if is_complete(s.text, lang)
-                and not (article.title and similarity(s.text, article.title, lang) >= SAME_AS_HEADLINE)]
-    if readable and sum(s.seconds for s in readable) <= seconds:
-        return join_sentences([s.text for s in readable], lang)  # a short story is read whole
-    candidates = [s for s in readable if len(s.text) >= _MIN_CHARS[lang]] or readable or sentences[:1]
-    scores = salience([s.text for s in candidates], article.title, lang,
-                      context=[s.text for s in sentences if s not in candidates])
-    scores = [_adjusted(score, s, lang, candidates[0]) for score, s in zip(scores, candidates)]
-    opening = _opening(candidates, scores)
+    units = _considered(clean_paragraphs(article.paragraphs, lang), lang)
+    if not units:
+        return LeadChoice("", seconds, units)
+    for unit in units:
+        if unit.role != NEWS:
+            unit.reason = f"context: {unit.role}"
+        elif article.title and similarity(unit.text, article.title, lang) >= SAME_AS_HEADLINE:
+            unit.reason = "repeats the headline"
+    readable = [u for u in units if not u.reason]
+    if readable and sum(u.seconds for u in readable) <= seconds:
+        return _done(units, readable, lang, seconds, "the story is read whole")
+    candidates = [u for u in readable if len(u.text) >= _MIN_CHARS[lang]]
+    for unit in readable:
+        if unit not in candidates:
+            unit.reason = "too short to stand alone"
+    if not candidates:
+        candidates = readable or [_fallback(units)]
+    scores = salience([u.text for u in candidates], article.title, lang,
+                      context=[u.text for u in units if u not in candidates])
+    for unit, score in zip(candidates, scores):
+        unit.score = _adjusted(score, unit, lang, candidates[0])
+    opening = _opening(candidates, seconds, lang)
     if opening.seconds > seconds:
-        return shorten(opening.text, seconds, lang)
+        opening.kept, opening.reason = True, "opens the lead, cut to the time budget"
+        for unit in candidates:
+            unit.reason = unit.reason or "no time left after the opening"
+        return LeadChoice(shorten(opening.text, seconds, lang), seconds, units)
+    chosen = _fill(opening, candidates, units, seconds, lang)
+    return _done(units, chosen, lang, seconds, "salient enough for the time left")
+
+
+def _considered(paragraphs: list[str], lang: Lang) -> list[Considered]:
+    out: list[Considered] = []
+    for unit in units_of(paragraphs, lang):
+        if content_words(unit.text, lang) or not out:
+            out.append(Considered(unit.text, len(out), unit.paragraph, speaking_seconds(unit.text, lang), unit.role))
+    return out
+
+
+def _fallback(units: list[Considered]) -> Considered:
+    """Nothing reads as news alone: the first unit that is not a speaker tag or caption."""
+    unit = next((u for u in units if "caption" not in u.role and "speaker" not in u.role), units[0])
+    unit.reason = ""
+    return unit
+
+
+def _opening(candidates: list[Considered], seconds: float, lang: Lang) -> Considered:
+    """The sentence the lead starts with: the most salient of the opening paragraph's first
+    few, so that a scene-setting quote, question or anecdote gives way to the news; one that
+    can stand first (not "他说", not a question) and fits the time, when there is one."""
+    first = candidates[0]
+    pool = [u for u in candidates[:OPENING_CHOICES] if u.paragraph == first.paragraph]
+    standing = [u for u in pool if not _DANGLING[lang].match(u.text) and not _QUESTION.search(u.text)] or pool
+    fitting = [u for u in standing if u.seconds <= seconds]
+    if not fitting:
+        fitting = [u for u in candidates[:2 * OPENING_CHOICES] if u.seconds <= seconds and u.score is not None
+                   and u.score >= 0.8 * max(x.score or 0.0 for x in standing)
+                   and not _DANGLING[lang].match(u.text) and not _QUESTION.search(u.text)]
+    return max(fitting or standing, key=lambda u: u.score or 0.0)
+
+
+def _fill(opening: Considered, candidates: list[Considered], units: list[Considered], seconds: float,
+          lang: Lang) -> list[Considered]:
+    """The opening, then the most salient units that fit, in story order. A unit that leans on
+    the one before it ("他说", "However") waits until that one is kept, or is left out."""
     chosen = [opening]
     used = opening.seconds
-    for _, sentence in sorted(zip(scores, candidates), key=lambda pair: -pair[0]):
-        if sentence is opening or used + sentence.seconds > seconds:
-            continue
-        if any(similarity(sentence.text, c.text, lang) >= NEAR_DUPLICATE for c in chosen):
-            continue
-        chosen.append(sentence)
-        used += sentence.seconds
-    chosen.sort(key=lambda s: s.order)
-    while len(chosen) > 1 and _QUESTION.search(chosen[-1].text):
-        chosen.pop()  # a lead that ends on a question leaves the listener without the answer
-    return join_sentences([s.text for s in chosen], lang)
+    waiting: list[Considered] = []
+    ranked = sorted(candidates, key=lambda u: -(u.score or 0.0))
+    progress = True
+    while progress:
+        progress = False
+        for unit in ranked:
+            if unit in chosen or unit.reason in _FINAL:
+                continue
+            if used + unit.seconds > seconds:
+                unit.reason = "over the time budget"
+                continue
+            if any(similarity(unit.text, c.text, lang) >= NEAR_DUPLICATE for c in chosen):
+                unit.reason = "repeats a kept sentence"
+                continue
+            if _leans_on_previous(unit, lang) and units[unit.order - 1] not in chosen:
+                unit.reason = "refers to the sentence before it, which is left out"
+                waiting.append(unit)
+                continue
+            chosen.append(unit)
+            used += unit.seconds
+            unit.reason = ""
+            progress = unit in waiting or any(w.order == unit.order + 1 for w in waiting)
+            if progress:
+                break
+    chosen.sort(key=lambda u: u.order)
+    return _without_unanswered_questions(chosen, units)
 
 
-def _opening(candidates: list[_Sentence], scores: list[float]) -> _Sentence:
-    """The sentence the lead starts with: the most salient of the opening paragraph's first
-    few, so that a scene-setting quote, question or anecdote gives way to the news."""
-    first = candidates[0]
-    pool = [i for i, s in enumerate(candidates[:OPENING_CHOICES]) if s.paragraph == first.paragraph]
-    return candidates[max(pool, key=lambda i: scores[i])]
+_FINAL = ("repeats a kept sentence",)
+
+
+def _leans_on_previous(unit: Considered, lang: Lang) -> bool:
+    return unit.order > 0 and bool(_DANGLING[lang].match(unit.text))
+
+
+def _without_unanswered_questions(chosen: list[Considered], units: list[Considered]) -> list[Considered]:
+    """A question is kept only with the sentence after it (the answer)."""
+    kept = list(chosen)
+    changed = True
+    while changed and len(kept) > 1:
+        changed = False
+        for unit in kept:
+            answer = units[unit.order + 1] if unit.order + 1 < len(units) else None
+            if _QUESTION.search(unit.text) and answer not in kept:
+                kept.remove(unit)
+                unit.reason = "a question whose answer is left out"
+                changed = True
+                break
+    return kept
+
+
+def _done(units: list[Considered], chosen: list[Considered], lang: Lang, seconds: float, why: str) -> LeadChoice:
+    for unit in chosen:
+        unit.kept, unit.reason = True, (unit.reason if unit.reason.startswith("opens") else why)
+    for unit in units:
+        if not unit.kept and not unit.reason:
+            unit.reason = "less salient than the kept sentences"
+    return LeadChoice(join_sentences([u.text for u in chosen], lang), seconds, units)
 
 
 def headline_from(lead: str, lang: Lang, limit: int = 24) -> str:
@@ -139,18 +249,9 @@ def _close(text: str, lang: Lang) -> str:
     return text + ("。" if lang == "zh" else ".")
 
 
-def _sentences(paragraphs: list[str], lang: Lang) -> list[_Sentence]:
-    out: list[_Sentence] = []
-    for number, paragraph in enumerate(paragraphs):
-        for text in split_sentences(paragraph, lang):
-            if content_words(text, lang) or not out:
-                out.append(_Sentence(text, len(out), number, speaking_seconds(text, lang)))
-    return out
-
-
-def _adjusted(score: float, sentence: _Sentence, lang: Lang, opening: _Sentence) -> float:
-    if sentence.text[:1] in _QUOTE_OPENERS:
+def _adjusted(score: float, unit: Considered, lang: Lang, opening: Considered) -> float:
+    if unit.text[:1] in _QUOTE_OPENERS:
         score *= QUOTE_FACTOR
-    if _DANGLING[lang].match(sentence.text) and sentence.order != opening.order + 1:
+    if _DANGLING[lang].match(unit.text) and unit.order != opening.order + 1:
         score *= DANGLING_FACTOR
     return score
