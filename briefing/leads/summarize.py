@@ -27,6 +27,7 @@ SAME_AS_HEADLINE = 0.8  # similarity above which a sentence only repeats the hea
 NEAR_DUPLICATE = 0.7  # ... or repeats a sentence already in the lead
 QUOTE_FACTOR = 0.7  # a quotation rarely makes a good lead sentence on its own
 DANGLING_FACTOR = 0.8  # "他说" / "However" without the sentence before it
+LENGTH_EXPONENT = 0.0  # ranks by score per second**this: above 0 favours short sentences
 OPENING_CHOICES = 3  # the lead starts with one of the opening paragraph's first sentences
 _MIN_CHARS = {"zh": 8, "en": 20}
 _QUOTE_OPENERS = "“‘「『\"'"
@@ -37,6 +38,12 @@ _DANGLING = {
     "en": re.compile(r"^(?:He|She|It|They|This|That|These|Those|His|Her|Its|Their|But|However|Also|And|Meanwhile|"
                      r"Still|Yet)\b"),
 }
+# A pronoun or "其中" that points back: without the sentence before it the listener is lost.
+_REFERS_BACK = {
+    "zh": re.compile(r"^(?:他|她|它|这|那|该|此|其(?!他|实|次)|对此|[^，。]{0,12}(?:其中|之一|上述))"),
+    "en": re.compile(r"^(?:He|She|It|They|This|That|These|Those|His|Her|Its|Their|Such)\b"),
+}
+_HEAD_QUESTION_CHARS = {"zh": 30, "en": 90}
 
 
 def speaking_seconds(text: str, lang: Lang) -> float:
@@ -131,13 +138,19 @@ def _opening(candidates: list[Considered], seconds: float, lang: Lang) -> Consid
     can stand first (not "他说", not a question) and fits the time, when there is one."""
     first = candidates[0]
     pool = [u for u in candidates[:OPENING_CHOICES] if u.paragraph == first.paragraph]
-    standing = [u for u in pool if not _DANGLING[lang].match(u.text) and not _QUESTION.search(u.text)] or pool
+    standing = [u for u in pool if _can_open(u, lang)] or pool
     fitting = [u for u in standing if u.seconds <= seconds]
     if not fitting:
         fitting = [u for u in candidates[:2 * OPENING_CHOICES] if u.seconds <= seconds and u.score is not None
                    and u.score >= 0.8 * max(x.score or 0.0 for x in standing)
-                   and not _DANGLING[lang].match(u.text) and not _QUESTION.search(u.text)]
+                   and _can_open(u, lang)]
     return max(fitting or standing, key=lambda u: u.score or 0.0)
+
+
+def _can_open(unit: Considered, lang: Lang) -> bool:
+    """Can the listener start here: not a question, not "他说"/"However", not a quotation first?"""
+    short_question = _QUESTION.search(unit.text) and len(unit.text) <= _HEAD_QUESTION_CHARS[lang]
+    return not (_DANGLING[lang].match(unit.text) or short_question or unit.text[:1] in _QUOTE_OPENERS)
 
 
 def _fill(opening: Considered, candidates: list[Considered], units: list[Considered], seconds: float,
@@ -147,12 +160,15 @@ def _fill(opening: Considered, candidates: list[Considered], units: list[Conside
     chosen = [opening]
     used = opening.seconds
     waiting: list[Considered] = []
-    ranked = sorted(candidates, key=lambda u: -(u.score or 0.0))
+    ranked = sorted(candidates, key=lambda u: -(u.score or 0.0) / max(u.seconds, 1.0) ** LENGTH_EXPONENT)
     progress = True
     while progress:
         progress = False
         for unit in ranked:
             if unit in chosen or unit.reason in _FINAL:
+                continue
+            if unit.order < opening.order and not _can_open(unit, lang):
+                unit.reason = "comes before the opening and cannot open a lead"
                 continue
             if used + unit.seconds > seconds:
                 unit.reason = "over the time budget"
@@ -178,7 +194,7 @@ _FINAL = ("repeats a kept sentence",)
 
 
 def _leans_on_previous(unit: Considered, lang: Lang) -> bool:
-    return unit.order > 0 and bool(_DANGLING[lang].match(unit.text))
+    return unit.order > 0 and bool(_REFERS_BACK[lang].match(unit.text))
 
 
 def _without_unanswered_questions(chosen: list[Considered], units: list[Considered]) -> list[Considered]:
