@@ -68,6 +68,11 @@ class Considered:
     kept: bool = False
     reason: str = ""
 
+    def to_json(self) -> dict:
+        return {"order": self.order, "paragraph": self.paragraph, "text": self.text, "role": self.role,
+                "seconds": round(self.seconds, 1), "score": None if self.score is None else round(self.score, 3),
+                "kept": self.kept, "reason": self.reason}
+
 
 @dataclass
 class LeadChoice:
@@ -242,7 +247,7 @@ def shorten(sentence: str, seconds: float, lang: Lang) -> str:
     """One over-long sentence cut to fit `seconds`: at the last clause break that fits, else the
     first one, else at a word break; never inside quotes or brackets; closed with a full stop."""
     fits = lambda prefix: speaking_seconds(prefix, lang) <= seconds  # noqa: E731
-    cuts = clause_ends(sentence, lang)
+    cuts = [c for c in clause_ends(sentence, lang) if _keeps_meaning(sentence, c, lang)]
     cut = _last_fitting(sentence, cuts, fits)
     if cut is None and cuts and speaking_seconds(sentence[:cuts[0]], lang) <= 2 * seconds:
         cut = cuts[0]
@@ -251,6 +256,23 @@ def shorten(sentence: str, seconds: float, lang: Lang) -> str:
     if cut is None:
         return sentence
     return _close(sentence[:cut], lang)
+
+
+# A cut must not change what the sentence says: not before "但/却/而是/就" (the turn or the
+# consequence is lost), not right after "虽然/如果/不是…" (the condition is left hanging).
+_CONTINUES = {"zh": re.compile(r"^\s*(?:但|却|而|不过|然而|否则|才|就|则|只是|可是|反而|除非|以免|以便|也|还|并且|甚至)"),
+              "en": re.compile(r"^\s*(?:but|yet|however|unless|except|only|or|not|than|so that|while|whereas)\b",
+                               re.IGNORECASE)}
+_HANGS = {"zh": re.compile(r"(?:虽然|虽|尽管|如果|假如|假设|即使|即便|只要|只有|一旦|不仅|不但|不是|无论|不管|要是|倘若|若|因为|由于)"),
+          "en": re.compile(r"^\s*(?:although|though|if|unless|while|whereas|despite|even|not only|when|because|as|"
+                           r"since|before|after|until|whether)\b", re.IGNORECASE)}
+
+
+def _keeps_meaning(sentence: str, cut: int, lang: Lang) -> bool:
+    before = sentence[:cut].rstrip(" ，,；;：:")
+    last_clause = re.split(r"[，,；;：:]", before)[-1]
+    hangs = _HANGS[lang].search(last_clause) if lang == "zh" else _HANGS[lang].match(last_clause)
+    return not (_CONTINUES[lang].match(sentence[cut:]) or hangs)
 
 
 def _last_fitting(text: str, cuts: list[int], fits: Callable[[str], bool]) -> int | None:
