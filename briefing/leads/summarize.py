@@ -25,9 +25,9 @@ ZH_CHARS_PER_SECOND = 4.5
 EN_WORDS_PER_SECOND = 2.5
 SAME_AS_HEADLINE = 0.8  # similarity above which a sentence only repeats the headline
 NEAR_DUPLICATE = 0.7  # ... or repeats a sentence already in the lead
-QUOTE_FACTOR = 0.7  # a quotation rarely makes a good lead sentence on its own
+QUOTE_FACTOR = 0.5  # a quotation rarely makes a good lead sentence on its own
+QUOTED_SHARE = 0.4  # ... nor does a sentence that is mostly quotation
 DANGLING_FACTOR = 0.8  # "他说" / "However" without the sentence before it
-LENGTH_EXPONENT = 0.0  # ranks by score per second**this: above 0 favours short sentences
 OPENING_CHOICES = 3  # the lead starts with one of the opening paragraph's first sentences
 _MIN_CHARS = {"zh": 8, "en": 20}
 _QUOTE_OPENERS = "“‘「『\"'"
@@ -152,6 +152,23 @@ def _opening(candidates: list[Considered], seconds: float, lang: Lang) -> Consid
     return max(fitting or standing, key=lambda u: u.score or 0.0)
 
 
+def _best_fitting(pool: list[Considered], seconds: float, step: float = 0.25) -> list[Considered]:
+    """The units that carry the most within `seconds` (a knapsack: each is worth its score times
+    its length, so the time goes to salient sentences rather than to whatever fits first)."""
+    slots = int(seconds / step)
+    if slots <= 0:
+        return []
+    best: list[tuple[float, tuple[int, ...]]] = [(0.0, ())] * (slots + 1)
+    for index, unit in enumerate(pool):
+        weight = max(1, round(unit.seconds / step))
+        value = (unit.score or 0.0) * unit.seconds
+        for room in range(slots, weight - 1, -1):
+            candidate = best[room - weight][0] + value
+            if candidate > best[room][0]:
+                best[room] = (candidate, (*best[room - weight][1], index))
+    return [pool[i] for i in max(best)[1]]
+
+
 def _can_open(unit: Considered, lang: Lang) -> bool:
     """Can the listener start here: not a question, not "他说"/"However", not a quotation first?"""
     short_question = _QUESTION.search(unit.text) and len(unit.text) <= _HEAD_QUESTION_CHARS[lang]
@@ -165,7 +182,10 @@ def _fill(opening: Considered, candidates: list[Considered], units: list[Conside
     chosen = [opening]
     used = opening.seconds
     waiting: list[Considered] = []
-    ranked = sorted(candidates, key=lambda u: -(u.score or 0.0) / max(u.seconds, 1.0) ** LENGTH_EXPONENT)
+    ranked = sorted(candidates, key=lambda u: -(u.score or 0.0))
+    best = _best_fitting([u for u in candidates if u is not opening and (u.order > opening.order or _can_open(u, lang))],
+                         seconds - opening.seconds)
+    ranked = [u for u in ranked if u in best] + [u for u in ranked if u not in best]
     progress = True
     while progress:
         progress = False
@@ -287,8 +307,13 @@ def _close(text: str, lang: Lang) -> str:
     return text + ("。" if lang == "zh" else ".")
 
 
+def _quoted_share(text: str) -> float:
+    quoted = sum(len(m) for m in re.findall(r"“[^“”]*”|‘[^‘’]*’|「[^「」]*」", text))
+    return quoted / max(1, len(text))
+
+
 def _adjusted(score: float, unit: Considered, lang: Lang, opening: Considered) -> float:
-    if unit.text[:1] in _QUOTE_OPENERS:
+    if unit.text[:1] in _QUOTE_OPENERS or _quoted_share(unit.text) > QUOTED_SHARE:
         score *= QUOTE_FACTOR
     if _DANGLING[lang].match(unit.text) and unit.order != opening.order + 1:
         score *= DANGLING_FACTOR
