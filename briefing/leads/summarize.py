@@ -29,6 +29,7 @@ QUOTE_FACTOR = 0.5  # a quotation rarely makes a good lead sentence on its own
 QUOTED_SHARE = 0.4  # ... nor does a sentence that is mostly quotation
 DANGLING_FACTOR = 0.8  # "他说" / "However" without the sentence before it
 OPENING_CHOICES = 3  # the lead starts with one of the opening paragraph's first sentences
+LEDE_SHARE = 0.9  # ... when it scores at least this share of the story's most salient sentence
 _MIN_CHARS = {"zh": 8, "en": 20}
 _QUOTE_OPENERS = "“‘「『\"'"
 _QUESTION = re.compile(r"[？?][”’」』\"')）]*$")
@@ -138,18 +139,21 @@ def _fallback(units: list[Considered]) -> Considered:
 
 
 def _opening(candidates: list[Considered], seconds: float, lang: Lang) -> Considered:
-    """The sentence the lead starts with: the most salient of the opening paragraph's first
-    few, so that a scene-setting quote, question or anecdote gives way to the news; one that
-    can stand first (not "他说", not a question) and fits the time, when there is one."""
+    """The unit the lead is built around: the most salient of the opening paragraph's first few
+    (so that a scene-setting quote, question or anecdote gives way to the news), unless a unit
+    further on carries clearly more of the story. Either way one that can stand first (not
+    "他说", not a question, not a quotation) and fits the time, when there is one; the lead then
+    opens on the earliest kept unit, and nothing that cannot open a lead is kept before it."""
     first = candidates[0]
     pool = [u for u in candidates[:OPENING_CHOICES] if u.paragraph == first.paragraph]
     standing = [u for u in pool if _can_open(u, lang)] or pool
     fitting = [u for u in standing if u.seconds <= seconds]
-    if not fitting:
-        fitting = [u for u in candidates[:2 * OPENING_CHOICES] if u.seconds <= seconds and u.score is not None
-                   and u.score >= 0.8 * max(x.score or 0.0 for x in standing)
-                   and _can_open(u, lang)]
-    return max(fitting or standing, key=lambda u: u.score or 0.0)
+    lede = max(fitting or standing, key=lambda u: u.score or 0.0)
+    elsewhere = [u for u in candidates if u.seconds <= seconds and _can_open(u, lang)]
+    best = max(elsewhere, key=lambda u: u.score or 0.0, default=lede)
+    if lede.seconds <= seconds and (lede.score or 0.0) >= LEDE_SHARE * (best.score or 0.0):
+        return lede
+    return best
 
 
 def _best_fitting(pool: list[Considered], seconds: float, step: float = 0.25) -> list[Considered]:
