@@ -194,18 +194,38 @@ def leads(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     item_seconds: Annotated[Optional[float], typer.Option("--item-seconds", help="Speaking time per story.")] = None,
     input_format: FormatOpt = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Show, for each lead, the sentences considered, "
+                                          "their scores and why each was kept or dropped.")] = False,
 ) -> None:
     """Show the spoken items (headline and lead) made from INPUT."""
+    from .leads import explain_leads, write_leads
     from .read import read_articles
-    from .leads import write_leads
 
     ctx = Context(_settings(item_seconds=item_seconds, input_format=input_format), _quiet_progress())
+    if explain:
+        _print_explanations(explain_leads(read_articles([input], ctx), ctx), as_json)
+        return
     items = write_leads(read_articles([input], ctx), ctx)
     if as_json:
         typer.echo(json.dumps([i.to_json() for i in items], ensure_ascii=False, indent=2))
         return
     for item in items:
         typer.echo(f"[{item.id}] {item.title} ({item.seconds:.0f} s)\n    {item.lead}")
+
+
+def _print_explanations(explained: list, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps([{**item.to_json(), "budget": choice.seconds,
+                                "considered": [unit.to_json() for unit in choice.considered]}
+                               for item, choice in explained], ensure_ascii=False, indent=2))
+        return
+    for item, choice in explained:
+        typer.echo(f"[{item.id}] {item.title} (budget {choice.seconds:.0f} s, lead {item.seconds:.0f} s)\n    {item.lead}")
+        for unit in choice.considered:
+            score = "   -" if unit.score is None else f"{unit.score:4.2f}"
+            text = unit.text if len(unit.text) <= 60 else unit.text[:59] + "…"
+            typer.echo(f"  {'KEPT' if unit.kept else '    '} {unit.order:3} {score} {unit.seconds:4.1f}s  "
+                       f"{unit.reason}: {text}")
 
 
 @app.command()

@@ -5,9 +5,16 @@ from __future__ import annotations
 from ..context import Context
 from ..errors import InputError
 from ..models import Article, Item
-from .summarize import headline_from, lead_of, speaking_seconds
+from .summarize import (
+    Considered,
+    LeadChoice,
+    choose_lead,
+    headline_from,
+    lead_of,
+    speaking_seconds,
+)
 
-__all__ = ["write_leads", "lead_of", "speaking_seconds"]
+__all__ = ["Considered", "LeadChoice", "explain_leads", "lead_of", "speaking_seconds", "write_leads"]
 
 
 def write_leads(articles: list[Article], ctx: Context) -> list[Item]:
@@ -30,3 +37,9 @@ def write_leads(articles: list[Article], ctx: Context) -> list[Item]:
 def _web_link(url: str | None) -> str | None:
     """An article's address worth linking to from the show page: http(s) only."""
     return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def explain_leads(articles: list[Article], ctx: Context) -> list[tuple[Item, LeadChoice]]:
+    """Each item with how its lead was chosen: every unit considered, its score, kept or why not."""
+    items = write_leads(articles, ctx)
+    return [(item, choose_lead(article, ctx.settings.leads.item_seconds)) for item, article in zip(items, articles)]

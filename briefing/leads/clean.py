@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..models import Lang
+from .units import PICTURE_REFERENCE, ZH_PICTURE_ASIDE
 
 _AGENCY = r"(?:新华社|中新社|本报|人民日报|中新网|新华网|央视网|人民网|[\u4e00-\u9fff]{1,8}(?:社|报|台|网))"
 _DATE = r"(?:\d{4}年)?\d{1,2}月\d{1,2}日"
@@ -53,6 +54,9 @@ _EN_DROP = [
     re.compile(r"^(?:Scroll down|Click here|Read more|READ MORE|Follow us|Sign up)\b", re.I),
     re.compile(r"^(?:PUBLISHED|UPDATED|Last updated)\b", re.I),
 ]
+# Lines of a wrapped page joined with " . ": "12 per cent . of the" and "the nightclub ."
+_EN_STRAY_STOP = re.compile(r"\s+\.(?=\s+[a-z(])")
+_EN_SPACED_STOP = re.compile(r"\s+\.(?=\s|$)")
 _EN_NOISE = re.compile(r"\s*(?:Scroll down for (?:video|more)|Click here (?:for|to) [^.]*)\.?\s*", re.I)
 
 
@@ -83,6 +87,9 @@ def clean_paragraph(text: str, lang: Lang) -> str:
     if lang == "zh":
         # On air the reporter is not "this paper's": 本报记者 / 新华社记者 -> 记者
         text = _ZH_AGENCY_REPORTER.sub("", text)
+        text = ZH_PICTURE_ASIDE.sub("", text).strip()
     else:
         text = _EN_NOISE.sub(" ", text).strip()
+        text = PICTURE_REFERENCE.sub("", text)
+        text = _EN_SPACED_STOP.sub(".", _EN_STRAY_STOP.sub("", text)).strip()
     return text

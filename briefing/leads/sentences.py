@@ -139,8 +139,31 @@ def _zh_spans(text: str) -> list[tuple[int, int]]:
 _EN_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
+def en_quote_marks(text: str) -> str:
+    """`text` with English single quotes told from apostrophes (same length): an opening quote
+    follows a space or the start and precedes a non-space, and becomes ‘; a closing one follows
+    a non-space and precedes a space, a mark or the end, and becomes ’; apostrophes become spaces."""
+    out = []
+    open_quote = False
+    for i, ch in enumerate(text):
+        if ch not in "'‘’":
+            out.append(ch)
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if not open_quote and (before.isspace() or before in "([:—-\"“") and not after.isspace():
+            out.append("‘")
+            open_quote = True
+        elif open_quote and not before.isspace() and (after.isspace() or after in ".,;:!?)—-\"”"):
+            out.append("’")
+            open_quote = False
+        else:
+            out.append(" ")
+    return "".join(out)
+
+
 def _en_spans(text: str) -> list[tuple[int, int]]:
-    depths = depth_profile(text.replace("'", " ").replace("’", " ").replace("‘", " "))
+    depths = depth_profile(en_quote_marks(text))
     spans = []
     start = 0
     for match in _EN_BOUNDARY.finditer(text):
