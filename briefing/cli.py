@@ -24,8 +24,14 @@ _state: dict = {"debug": False, "quiet": False, "config": None, "config_error": 
 log = logging.getLogger("briefing")
 
 
+MAX_MESSAGE = 400  # characters of an error line; what a file or server sent is cut, never echoed whole
+
+
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"briefing: error: {message}", err=True)
+    line = " ".join(message.split())
+    if len(line) > MAX_MESSAGE:
+        line = line[: MAX_MESSAGE - 1] + "…"
+    typer.echo(f"briefing: error: {line}", err=True)
     return typer.Exit(code)
 
 

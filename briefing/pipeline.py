@@ -6,6 +6,7 @@ sources -> articles -> items -> script -> speech -> bulletin -> episode.
 
 from __future__ import annotations
 
+import errno
 import logging
 import shutil
 import threading
@@ -16,6 +17,8 @@ from typing import Any, Callable
 from .audio import assemble
 from .audio import prepare as prepare_assembly
 from .context import Context
+from .errors import PublishError
+from .files import remove_leftovers
 from .ingest import read_articles
 from .leads import write_leads
 from .models import Episode
@@ -71,11 +74,29 @@ def _in_background(work: Callable[[Context], None], ctx: Context) -> None:
 
 def build(sources: list[str], ctx: Context) -> BuildResult:
     """Run every stage on `sources`; return the published episode and what the build did."""
+    try:
+        return _build(sources, ctx)
+    except OSError as exc:
+        if exc.errno not in _DISK_ERRORS:
+            raise
+        raise PublishError(f"could not write {exc.filename or ctx.settings.out_dir} ({exc.strerror}); nothing was "
+                           "published, the feed as published before still stands; free some space or fix the "
+                           "permissions, then build again") from exc
+
+
+# A full or read-only disk, or a folder the user may not write: the user's to fix, not a bug.
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+
+
+def _build(sources: list[str], ctx: Context) -> BuildResult:
     started = time.perf_counter()
     data: Any = sources
     produced: dict[str, Any] = {}
-    with build_lock(ctx.settings.out_dir, ctx.settings.lock_wait):
-        shutil.rmtree(ctx.settings.out_dir / ".staging", ignore_errors=True)  # left by a build that died
+    out = ctx.settings.out_dir
+    with build_lock(out, ctx.settings.lock_wait):
+        shutil.rmtree(out / ".staging", ignore_errors=True)  # left by a build that died
+        if remove_leftovers(out) + remove_leftovers(out / "episodes"):
+            log.info("%s: removed temporary files left by a build that died", out)
         for stage in STAGES:
             if stage.run is speak:
                 _in_background(prepare_assembly, ctx)  # while the voices speak

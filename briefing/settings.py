@@ -63,6 +63,7 @@ class Settings:
     opening_words: str | None = None  # bulletin opening with {show} {date} {count}; None: the language's own
     transition_words: str | None = None  # said before each story after the first; " | " separates alternatives
     closing_words: str | None = None  # bulletin closing; None: the language's own
+    allow_private_links: bool = False  # fetch links inside feeds from loopback/private/link-local hosts too
 
     def __post_init__(self) -> None:
         from .speech.engine import ENGINES, OFFLINE_ENGINES  # here: the speech package imports settings
@@ -87,14 +88,23 @@ class Settings:
         _check(0 <= self.edge_retries <= 10, f"edge retries must be 0-10, not {self.edge_retries}")
         _check(self.lock_wait >= 0, f"lock wait must be 0 or more seconds, not {self.lock_wait}")
         _check(1 <= self.concurrency <= 32, f"concurrency must be between 1 and 32, not {self.concurrency}")
-        _check(bool(re.fullmatch(r"[+-]\d+%", self.rate)),
-               f"rate must look like +10% or -5%, not {self.rate!r}")
+        _check(bool(re.fullmatch(r"[+-]\d{1,3}%", self.rate)) and MIN_RATE <= int(self.rate[:-1]) <= MAX_RATE,
+               f"rate must look like +10% or -5%, between {MIN_RATE}% and +{MAX_RATE}%, not {self.rate!r}")
         for part in ("opening_words", "transition_words", "closing_words"):
-            unknown = set(re.findall(r"{([^{}]*)}", getattr(self, part) or "")) - {"show", "date", "count"}
-            _check(not unknown, f"{part.replace('_', ' ')} may use {{show}}, {{date}} and {{count}}, "
-                                f"not {', '.join('{' + u + '}' for u in sorted(unknown))}")
-        parsed = urlparse(self.base_url)
-        _check(parsed.scheme in ("http", "https") and bool(parsed.netloc),
+            _check_wording(part.replace("_", " "), getattr(self, part))
+        _check_folder("output folder", self.out_dir)
+        _check_folder("cache folder", self.cache_dir)
+        _check_date(self.date)
+        if self.show.cover is not None:
+            from .artwork import check_cover  # here: artwork imports settings
+
+            check_cover(Path(self.show.cover))
+        try:
+            parsed = urlparse(self.base_url)
+            parsed.port  # noqa: B018 (raises ValueError for a bad port)
+        except ValueError:
+            parsed = urlparse("")
+        _check(parsed.scheme in ("http", "https") and bool(parsed.netloc) and not re.search(r"\s", self.base_url),
                f"base URL must be an absolute http(s) URL such as https://example.org/briefing/, "
                f"not {self.base_url!r}")
         _check("@" in self.show.owner_email, f"owner email looks wrong: {self.show.owner_email!r}")
@@ -116,6 +126,36 @@ class Settings:
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+MIN_RATE, MAX_RATE = -50, 100  # speaking-rate change in %: slower is a drawl, faster a blur
+
+
+def _check_wording(name: str, text: str | None) -> None:
+    if text is None:
+        return
+    unknown = set(re.findall(r"{([^{}]*)}", text)) - {"show", "date", "count"}
+    _check(not unknown, f"{name} may use {{show}}, {{date}} and {{count}}, "
+                        f"not {', '.join('{' + u + '}' for u in sorted(unknown))}")
+    try:
+        text.format(show="", date="", count=0)
+    except (ValueError, IndexError, KeyError):
+        raise ConfigError(f"{name} has a lone {{ or }}; write {{{{ and }}}} for a brace, "
+                          "or use {show}, {date} and {count}") from None
+
+
+def _check_folder(name: str, path: Path | None) -> None:
+    _check(path is None or not Path(path).exists() or Path(path).is_dir(),
+           f"{name} {path} is a file, not a folder; name a folder")
+
+
+def _check_date(date: dt.date) -> None:
+    """The episode's pubDate is 06:00 local time that day, in UTC: the year must survive both."""
+    try:
+        _check(1900 <= date.year <= 9998, "")
+        dt.datetime.combine(date, dt.time(6, 0)).astimezone().astimezone(dt.timezone.utc)
+    except (ConfigError, OverflowError, ValueError, OSError):
+        raise ConfigError(f"date {date} is out of range; give a date between 1900 and 9998") from None
 
 
 def _check(ok: bool, message: str) -> None:
