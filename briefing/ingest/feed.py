@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..models import Article
 from . import htmltext
 from .lang import detect_lang
-from .fetch import FETCH_DEADLINE
+from . import fetch
 from .source import Document, MAX_PAGE_BYTES, decode, fetch_bytes, is_url
 from .xmlguard import strip_dtd
 
@@ -128,7 +128,7 @@ def _fetch_page(link: str, due: float, allow_private: bool) -> htmltext.PageText
         log.warning("%s: not fetched, the feed's time for linked pages ran out; using the feed's summary", link)
         return None
     try:
-        data, _ = fetch_bytes(link, limit=MAX_PAGE_BYTES, deadline=min(due, now + FETCH_DEADLINE),
+        data, _ = fetch_bytes(link, limit=MAX_PAGE_BYTES, deadline=min(due, now + fetch.FETCH_DEADLINE),
                               public_only=not allow_private)
         html, _ = decode(data, link)
         page = htmltext.page_text(html, url=link)
