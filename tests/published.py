@@ -79,7 +79,7 @@ def serving(out: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
 def assert_folder_consistent(out: Path) -> list[str]:
     """The one check after every fault: feed.xml parses, and every file it names under the
     folder (enclosures, transcripts, chapters, the cover) exists, the enclosures with the
-    length the feed lists. Returns the enclosure file names, newest first."""
+    length the feed lists. Returns the enclosures, as paths relative to the folder, newest first."""
     from xml.etree import ElementTree
 
     root = ElementTree.parse(out / "feed.xml").getroot()  # raises if it does not parse
@@ -92,7 +92,7 @@ def assert_folder_consistent(out: Path) -> list[str]:
         path = out / enclosure.get("url").removeprefix(base)
         assert path.is_file(), f"feed.xml lists {path.name}, which is missing"
         assert path.stat().st_size == int(enclosure.get("length")), f"{path.name} is not the listed length"
-        named.append(path.name)
+        named.append(str(path.relative_to(out)))
     for element in root.iter():
         for attribute in ("url", "href"):
             value = element.get(attribute) or ""
