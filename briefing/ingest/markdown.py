@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..errors import InputError
 from ..models import Article
 from .lang import detect_lang
 from .source import Document
@@ -36,6 +37,8 @@ def read(doc: Document) -> list[Article]:
     paragraphs = [_plain(" ".join(ln.strip() for ln in block.splitlines()))
                   for block in re.split(r"\n\s*\n", "\n".join(body))]
     paragraphs = [p for p in paragraphs if p]
+    if not title:
+        raise InputError(f"{doc.source}: no '# Title' line; a Markdown article starts with one, add it")
     byline = None
     if paragraphs and re.match(r"^(By|by)\s+\S", paragraphs[0]) and len(paragraphs[0]) <= MAX_BYLINE_CHARS \
             and not paragraphs[0].endswith("."):
