@@ -7,6 +7,7 @@ output folder as `cover.png`/`cover.jpg` for the feed; a small copy is embedded 
 from __future__ import annotations
 
 import io
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -162,15 +163,33 @@ def wrap_title(title: str, width_of, limit: float) -> list[str] | None:
 
 
 def check_cover(path: Path) -> str:
-    """Validate a user's cover; return its MIME type."""
-    Image, _, _ = _image_module()
-    if not path.is_file():
+    """Validate a user's cover; return its MIME type. The size is read from the header before
+    anything is decoded (a decompression bomb never is); then the whole image must decode."""
+    status = path.stat() if path.is_file() else None
+    if status is None:
         raise ConfigError(f"cover image {path} does not exist; fix the path or remove the setting")
-    try:
-        with Image.open(path) as image:
-            kind, (w, h), mode = image.format, image.size, image.mode
-    except OSError:
-        raise ConfigError(f"cover image {path} is not a readable image; use a PNG or JPEG") from None
+    return _checked_cover(path, status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=4)
+def _checked_cover(path: Path, mtime_ns: int, size: int) -> str:
+    Image, _, _ = _image_module()
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as image:
+                kind, (w, h), mode = image.format, image.size, image.mode
+                if kind in ("PNG", "JPEG") and w == h and MIN_SIZE <= w <= MAX_SIZE:
+                    image.load()
+        except Image.DecompressionBombError:
+            raise ConfigError(f"cover image {path} is far too large; podcast apps need a square of "
+                              f"{MIN_SIZE}-{MAX_SIZE} px") from None
+        except (OSError, ValueError, SyntaxError) as exc:  # PIL: truncated, bad chunk, text chunk too large
+            raise ConfigError(f"cover image {path} is not a readable image ({' '.join(str(exc).split())[:80]}); "
+                              "save it again as PNG or JPEG") from None
     if kind not in ("PNG", "JPEG"):
         raise ConfigError(f"cover image {path} is {kind}; podcast apps need PNG or JPEG")
     if w != h or not MIN_SIZE <= w <= MAX_SIZE:
@@ -181,15 +200,12 @@ def check_cover(path: Path) -> str:
 
 
 def cover_file(settings: Settings) -> Path:
-    """The cover in the output folder (copied from the settings, or drawn once)."""
+    """The cover a build reads: the one set in the settings (checked, not yet copied into
+    the output folder: publish_cover does that), or the one drawn once in the output folder."""
     source = settings.show.cover
     if source is not None:
-        mime = check_cover(Path(source))
-        target = settings.out_dir / ("cover.png" if mime == "image/png" else "cover.jpg")
-        data = Path(source).read_bytes()
-        if not target.exists() or target.read_bytes() != data:
-            write_atomic(target, data)
-        return target
+        check_cover(Path(source))
+        return Path(source)
     target = settings.out_dir / "cover.png"
     if drawn_title(target) != settings.show.title:
         write_atomic(target, draw_cover(settings.show.title))
@@ -206,6 +222,17 @@ def drawn_title(path: Path) -> str | None:
         return None
     version, _, title = mark.partition(":")
     return title if version == COVER_VERSION else None
+def publish_cover(settings: Settings) -> str:
+    """Put the cover into the output folder (atomically, when it changed); return its name there."""
+    source = cover_file(settings)
+    if settings.show.cover is None:
+        return source.name
+    mime = check_cover(source)
+    target = settings.out_dir / ("cover.png" if mime == "image/png" else "cover.jpg")
+    data = source.read_bytes()
+    if not target.exists() or target.read_bytes() != data:
+        write_atomic(target, data)
+    return target.name
 
 
 def embedded_cover(path: Path) -> tuple[bytes, str]:

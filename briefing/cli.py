@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Callable, Optional
@@ -24,8 +25,14 @@ _state: dict = {"debug": False, "quiet": False, "config": None, "config_error": 
 log = logging.getLogger("briefing")
 
 
+MAX_MESSAGE = 400  # characters of an error line; what a file or server sent is cut, never echoed whole
+
+
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"briefing: error: {message}", err=True)
+    line = " ".join(message.split())
+    if len(line) > MAX_MESSAGE:
+        line = line[: MAX_MESSAGE - 1] + "…"
+    typer.echo(f"briefing: error: {line}", err=True)
     return typer.Exit(code)
 
 
@@ -42,6 +49,9 @@ def handles_errors(command: Callable) -> Callable:
             raise _fail(str(exc), exc.exit_code) from None
         except KeyboardInterrupt:
             raise _fail("interrupted", 130) from None
+        except BrokenPipeError:  # the reader went away (`briefing articles x | head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:  # a bug: say so in one line, keep the traceback for --debug

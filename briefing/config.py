@@ -8,15 +8,17 @@ Relative paths are taken relative to the folder of the configuration file.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tomllib
 import types
 import typing
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
-from .errors import ConfigError
+from .errors import ConfigError, InputError
+from .files import write_atomic
+from .read.fetch import check_url
 from .models import Source
 from .settings import FIELD_TYPES, STAGE_GROUPS, Settings, Show
 from .speak.engine import ENGINES
@@ -29,9 +31,10 @@ _BUILD_KEYS = {
     "engine": "engine", "offline_engine": "offline_engine", "rate": "rate", "item_seconds": "item_seconds", "max_items": "max_items",
     "bitrate_kbps": "bitrate_kbps", "keep": "keep", "concurrency": "concurrency",
     "probe_timeout": "probe_timeout", "skip_failed": "skip_failed", "edge_timeout": "edge_timeout",
-    "edge_retries": "edge_retries", "lock_wait": "lock_wait",
+    "edge_retries": "edge_retries", "lock_wait": "lock_wait", "allow_private_links": "allow_private_links",
 }
-_PUBLISH_KEYS = {"base_url": "base_url", "out_dir": "out_dir", "cache_dir": "cache_dir"}
+_PUBLISH_KEYS = {"base_url": "base_url", "out_dir": "out_dir", "cache_dir": "cache_dir",
+                 "allow_private_links": "allow_private_links"}
 _WORDING_KEYS = {"opening": "opening_words", "transition": "transition_words", "closing": "closing_words"}
 _SOURCE_KEYS = {"path", "url", "max_items"}
 _TABLES = ("show", "build", "publish", "wording", "voices", "sources")
@@ -94,7 +97,10 @@ def _coerce(value: Any, hint: Any, base: Path, where: str) -> Any:
     if target is Path:
         if not isinstance(value, str) or not value:
             raise ConfigError(f"{where}: must be a path in quotes, not {value!r}")
-        path = Path(value).expanduser()
+        try:
+            path = Path(value).expanduser()
+        except RuntimeError:  # ~nosuchuser
+            raise ConfigError(f"{where}: {value!r} names a home folder that does not exist; fix the path") from None
         return path if path.is_absolute() else base / path
     if target is bool:
         if not isinstance(value, bool):
@@ -146,10 +152,11 @@ def _sources(entries: Any, base: Path, where: str) -> tuple[Source, ...]:
             raise ConfigError(f"{here} max_items: must be a whole number of 1 or more, not {max_items!r}")
         if "url" in entry:
             url = entry["url"]
-            parsed = urlparse(url) if isinstance(url, str) else None
-            if parsed is None or parsed.scheme not in ("http", "https") or not parsed.netloc:
-                raise ConfigError(f"{here} url: must be an http(s) URL such as https://example.org/feed.xml, "
-                                  f"not {url!r}")
+            try:
+                check_url(url)
+            except InputError as exc:
+                raise ConfigError(f"{here} url: must be an http(s) URL such as https://example.org/feed.xml ({exc})") \
+                    from None
             location = url
         else:
             location = str(_coerce(entry["path"], Path, base, f"{here} path"))
@@ -220,7 +227,7 @@ def _toml_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
-    return '"' + _toml_escape(str(value)) + '"'
+    return _toml_string(str(value))
 
 
 def _template_tables() -> list[str]:
@@ -245,8 +252,11 @@ def render_template(sources: list[str]) -> str:
     blocks = []
     for source in sources:
         key = "url" if source.startswith(("http://", "https://")) else "path"
-        value = source if key == "url" else str(Path(source).expanduser().resolve())
-        blocks.append(f'[[sources]]\n{key} = "{_toml_escape(value)}"\n# max_items = 10\n')
+        try:
+            value = source if key == "url" else str(Path(source).expanduser().resolve())
+        except RuntimeError:  # ~nosuchuser
+            raise ConfigError(f"--source {source!r} names a home folder that does not exist; fix the path") from None
+        blocks.append(f'[[sources]]\n{key} = {_toml_string(value)}\n# max_items = 10\n')
     if not blocks:
         blocks.append('# [[sources]]\n# path = "news/today.txt"\n# max_items = 10\n\n'
                       '# [[sources]]\n# url = "https://example.org/rss.xml"\n')
@@ -254,8 +264,9 @@ def render_template(sources: list[str]) -> str:
                       "\n".join(blocks)])
 
 
-def _toml_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes (quotes, backslashes, control characters) are TOML's too."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def write_template(folder: Path, sources: list[str], force: bool) -> Path:
@@ -264,5 +275,8 @@ def write_template(folder: Path, sources: list[str], force: bool) -> Path:
         raise ConfigError(f"{path} already exists; edit it, or pass --force to overwrite it")
     text = render_template(sources)
     settings_from_mapping(tomllib.loads(text), base=folder, origin=str(path))  # the template must be valid
-    path.write_text(text, encoding="utf-8")
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path} ({exc.strerror}); run init in a folder you can write to") from None
     return path

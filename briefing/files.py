@@ -51,3 +51,32 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Delete the temporary files write_atomic leaves when a process dies mid-write
+    (`.NAME.XXXX.tmp`); call only while holding the folder's build lock. Returns how many."""
+    removed = 0
+    for path in folder.glob(".*.tmp") if folder.is_dir() else ():
+        if path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def private_cache_dir() -> Path:
+    """The user's own cache folder for briefing ($XDG_CACHE_HOME/briefing or ~/.cache/briefing),
+    created readable by the user only; a folder there that others may write to is refused
+    (its files would be loaded as code by some libraries)."""
+    import stat
+
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    folder = root / "briefing"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = folder.lstat()
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid():
+        raise PermissionError(f"{folder} is not a folder of this user")
+    if status.st_mode & 0o077:
+        folder.chmod(0o700)
+    return folder

@@ -9,6 +9,7 @@ mypy checks the order. A stage may name preparation that does not depend on its 
 
 from __future__ import annotations
 
+import errno
 import logging
 import shutil
 import threading
@@ -20,7 +21,8 @@ from typing import Any, Generic, TypeVar
 from .assemble import assemble
 from .assemble import prepare as prepare_assembly
 from .context import BuildReport, Context
-from .files import staging_dir
+from .errors import PublishError
+from .files import remove_leftovers, staging_dir
 from .leads import write_leads
 from .models import Article, Bulletin, Episode, Item, Script, Source, Speech
 from .publish import publish
@@ -123,9 +125,27 @@ def _in_background(work: Callable[[Context], None], ctx: Context) -> None:
 
 def build(sources: list[str | Source], ctx: Context) -> BuildResult:
     """Run every stage on `sources`; return the published episode and what the build did."""
+    try:
+        return _build(sources, ctx)
+    except OSError as exc:
+        if exc.errno not in _DISK_ERRORS:
+            raise
+        raise PublishError(f"could not write {exc.filename or ctx.settings.out_dir} ({exc.strerror}); nothing was "
+                           "published, the feed as published before still stands; free some space or fix the "
+                           "permissions, then build again") from exc
+
+
+# A full or read-only disk, or a folder the user may not write: the user's to fix, not a bug.
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+
+
+def _build(sources: list[str | Source], ctx: Context) -> BuildResult:
     started = time.perf_counter()
-    with build_lock(ctx.settings.out_dir, ctx.settings.lock_wait):
-        shutil.rmtree(staging_dir(ctx.settings.out_dir), ignore_errors=True)  # left by a build that died
+    out = ctx.settings.out_dir
+    with build_lock(out, ctx.settings.lock_wait):
+        shutil.rmtree(staging_dir(out), ignore_errors=True)  # left by a build that died
+        if remove_leftovers(out) + remove_leftovers(out / "episodes"):
+            log.info("%s: removed temporary files left by a build that died", out)
         episode = PIPELINE.run(sources, ctx)
         prune_cache(ctx.settings.cache)
     return BuildResult(episode=episode, report=ctx.report, seconds=time.perf_counter() - started,

@@ -25,11 +25,39 @@ LANGS = ("zh", "en")
 SERVE_HOST, SERVE_PORT = "127.0.0.1", 8000  # where `briefing serve` listens unless told otherwise
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # kbit/s an MP3 can have
 WORDING_PLACEHOLDERS = ("show", "date", "count")
+MIN_RATE, MAX_RATE = -50, 100  # speaking-rate change in %: slower is a drawl, faster a blur
 
 
 def _check(ok: bool, message: str) -> None:
     if not ok:
         raise ConfigError(message)
+
+
+def _check_wording(name: str, text: str | None) -> None:
+    if text is None:
+        return
+    unknown = set(re.findall(r"{([^{}]*)}", text)) - set(WORDING_PLACEHOLDERS)
+    _check(not unknown, f"{name} may use {{show}}, {{date}} and {{count}}, "
+                        f"not {', '.join('{' + u + '}' for u in sorted(unknown))}")
+    try:
+        text.format(show="", date="", count=0)
+    except (ValueError, IndexError, KeyError):
+        raise ConfigError(f"{name} has a lone {{ or }}; write {{{{ and }}}} for a brace, "
+                          "or use {show}, {date} and {count}") from None
+
+
+def _check_folder(name: str, path: Path | None) -> None:
+    _check(path is None or not Path(path).exists() or Path(path).is_dir(),
+           f"{name} {path} is a file, not a folder; name a folder")
+
+
+def _check_date(date: dt.date) -> None:
+    """The episode's pubDate is 06:00 local time that day, in UTC: the year must survive both."""
+    try:
+        _check(1900 <= date.year <= 9998, "")
+        dt.datetime.combine(date, dt.time(6, 0)).astimezone().astimezone(dt.timezone.utc)
+    except (ConfigError, OverflowError, ValueError, OSError):
+        raise ConfigError(f"date {date} is out of range; give a date between 1900 and 9998") from None
 
 
 PLACEHOLDER_OWNER_EMAIL = "briefing@example.org"  # directories refuse a feed whose owner cannot get mail
@@ -56,6 +84,10 @@ class Show:
     def __post_init__(self) -> None:
         _check(self.language in LANGS, f"show language must be one of {', '.join(LANGS)}, not {self.language!r}")
         _check("@" in self.owner_email, f"owner email looks wrong: {self.owner_email!r}")
+        if self.cover is not None:
+            from .artwork import check_cover  # here: artwork imports settings
+
+            check_cover(Path(self.cover))
         if not self.author:
             object.__setattr__(self, "author", self.title)
         if not self.owner_name:
@@ -79,6 +111,7 @@ class ReadSettings:
     input_format: str | None = None  # None: detect from content
     max_items: int | None = None  # stories read at most, over all inputs
     sources: tuple[Source, ...] = ()  # what `briefing build` reads when given no inputs
+    allow_private_links: bool = False  # fetch links inside feeds from loopback/private/link-local hosts too
 
     def __post_init__(self) -> None:
         if self.input_format is not None:
@@ -109,9 +142,7 @@ class ScriptSettings:
 
     def __post_init__(self) -> None:
         for part in ("opening_words", "transition_words", "closing_words"):
-            unknown = set(re.findall(r"{([^{}]*)}", getattr(self, part) or "")) - set(WORDING_PLACEHOLDERS)
-            _check(not unknown, f"{part.replace('_', ' ')} may use {{show}}, {{date}} and {{count}}, "
-                                f"not {', '.join('{' + u + '}' for u in sorted(unknown))}")
+            _check_wording(part.replace("_", " "), getattr(self, part))
 
 
 @dataclass(frozen=True)
@@ -139,7 +170,8 @@ class SpeakSettings:
         _check(1 <= self.edge_timeout <= 600, f"edge timeout must be 1-600 seconds, not {self.edge_timeout}")
         _check(0 <= self.edge_retries <= 10, f"edge retries must be 0-10, not {self.edge_retries}")
         _check(1 <= self.concurrency <= 32, f"concurrency must be between 1 and 32, not {self.concurrency}")
-        _check(bool(re.fullmatch(r"[+-]\d+%", self.rate)), f"rate must look like +10% or -5%, not {self.rate!r}")
+        _check(bool(re.fullmatch(r"[+-]\d{1,3}%", self.rate)) and MIN_RATE <= int(self.rate[:-1]) <= MAX_RATE,
+               f"rate must look like +10% or -5%, between {MIN_RATE}% and +{MAX_RATE}%, not {self.rate!r}")
 
 
 @dataclass(frozen=True)
@@ -165,8 +197,12 @@ class PublishSettings:
     keep: int | None = None  # episodes kept in the feed; None keeps all
 
     def __post_init__(self) -> None:
-        parsed = urlparse(self.base_url)
-        _check(parsed.scheme in ("http", "https") and bool(parsed.netloc),
+        try:
+            parsed = urlparse(self.base_url)
+            parsed.port  # noqa: B018 (raises ValueError for a bad port)
+        except ValueError:
+            parsed = urlparse("")
+        _check(parsed.scheme in ("http", "https") and bool(parsed.netloc) and not re.search(r"\s", self.base_url),
                f"base URL must be an absolute http(s) URL such as https://example.org/briefing/, "
                f"not {self.base_url!r}")
         _check(self.keep is None or self.keep >= 1, f"keep must be 1 or more, not {self.keep}")
@@ -200,6 +236,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         _check(self.lock_wait >= 0, f"lock wait must be 0 or more seconds, not {self.lock_wait}")
+        _check_folder("output folder", self.out_dir)
+        _check_folder("cache folder", self.cache_dir)
+        _check_date(self.date)
 
     @property
     def cache(self) -> Path:

@@ -75,3 +75,38 @@ def serving(out: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
         log.seek(0)
         proc.request_log = log.read()  # type: ignore[attr-defined]
         log.close()
+
+
+def assert_folder_consistent(out: Path) -> list[str]:
+    """The one check after every fault: feed.xml parses, and every file it names under the
+    folder (enclosures, transcripts, chapters, the cover) exists, the enclosures with the
+    length the feed lists. Returns the enclosures, as paths relative to the folder, newest first."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.parse(out / "feed.xml").getroot()  # raises if it does not parse
+    urls = [e.get("url") for e in root.iter("enclosure")]
+    base = urls[0].rsplit("episodes/", 1)[0] if urls else "\0"  # the folder's public URL
+    named = []
+    for item in root.iter("item"):
+        enclosure = item.find("enclosure")
+        assert enclosure is not None, ElementTree.tostring(item)[:200]
+        path = out / enclosure.get("url").removeprefix(base)
+        assert path.is_file(), f"feed.xml lists {path.name}, which is missing"
+        assert path.stat().st_size == int(enclosure.get("length")), f"{path.name} is not the listed length"
+        named.append(str(path.relative_to(out)))
+    for element in root.iter():
+        for attribute in ("url", "href"):
+            value = element.get(attribute) or ""
+            if value.startswith(base):
+                assert (out / value.removeprefix(base)).is_file(), f"feed.xml names {value}, which is missing"
+    return named
+
+
+def build_standin(out: Path, date: str, news: list[dict] = NEWS, *options: str, expect: int = 0):
+    """Build one small episode with the stand-in voice; returns the CLI result."""
+    source = out.parent / f"news-{date}-{len(list(out.parent.glob('news-*')))}.json"
+    source.write_text(json.dumps(news, ensure_ascii=False), encoding="utf-8")
+    result = run_cli("build", source, "--engine", "standin", "--offline-engine", "standin", "--out", out,
+                     "--date", date, *options)
+    assert result.exit_code == expect, result.output
+    return result

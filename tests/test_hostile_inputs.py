@@ -33,7 +33,17 @@ EXPECTED = {
     "no-body.json": ("error", 2, "no body"),
     "one-paragraph-10k.txt": ("ok", "一段没有标点的长文"),
     "markup-and-controls.md": ("ok", "Markup & <friends> in the news"),
+    # issue 19
+    "long-digits.md": ("ok", "Ticket record"),  # a 400-digit number is "a very long number"
+    "huge-integer.json": ("ok", "长数字编号的车票"),  # a 5,000-digit JSON integer
+    "no-title.md": ("error", 2, "'# Title' line"),
+    "bad-links.xml": ("ok", "坏链接七"),  # broken, private and ftp links: each item keeps its summary
+    "template-openings.json": ("ok", "区县动态第30则"),  # 30 stories sharing an opening, none merged
+    "dev-zero.txt": ("error", 2, "not a regular file"),  # a .txt link to /dev/zero
+    "folder-with-outside-link": ("ok", "新桥通车"),  # its link to /etc/passwd is not followed
 }
+SETTINGS = CORPUS / "settings"  # briefing.toml files, each of which must stop at load (exit 3)
+DEADLINE = 90  # seconds: no input here fetches anything (the documented deadlines are 20 s and 60 s)
 LEAKS = ("root:", "/bin/bash", "lollol")
 
 
@@ -50,7 +60,27 @@ def assert_clean_failure(proc, code: int, words: str) -> None:
 
 
 def test_the_corpus_is_complete():
-    assert sorted(p.name for p in CORPUS.iterdir()) == sorted(EXPECTED)
+    assert sorted(p.name for p in CORPUS.iterdir() if p != SETTINGS) == sorted(EXPECTED)
+
+
+def _walk() -> list[tuple[str, list[str]]]:
+    """Every case of the corpus as (name, arguments of `briefing`)."""
+    cases = [(name, ["build", CORPUS / name]) for name in sorted(EXPECTED)]
+    news = CORPUS / "gbk-no-declaration.txt"
+    cases += [(f"settings/{p.name}", ["--config", p, "build", news]) for p in sorted(SETTINGS.glob("*.toml"))]
+    return cases
+
+
+@pytest.mark.parametrize("name, args", _walk(), ids=[c[0] + ":" + c[1][0] for c in _walk()])
+def test_the_corpus_walk(name, args, tmp_path):
+    """No case ends with exit 70, a traceback, more than one line on stderr or a hang."""
+    if args[-2] == "build" or args[0] == "build":
+        args = [*args, "--engine", "standin", "--offline-engine", "standin", "--out", tmp_path / "out"]
+    proc = briefing(*args, timeout=DEADLINE)
+    assert proc.returncode != 70 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) <= 1, proc.stderr
+    if name.startswith("settings/"):
+        assert proc.returncode == 3, proc.stderr
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import re
 import subprocess
 import tempfile
@@ -54,6 +56,17 @@ def _ffmpeg_command(args: list[str]) -> list[str]:
 
 def _ffmpeg(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(_ffmpeg_command(args), input=stdin, capture_output=True, check=False)
+
+
+_DISK_ERRORS = {b"No space left on device": errno.ENOSPC, b"Disk quota exceeded": errno.EDQUOT,
+                b"Read-only file system": errno.EROFS, b"Permission denied": errno.EACCES}
+
+
+def _raise_disk_error(said: bytes, path: Path) -> None:
+    """ffmpeg could not write the file: that is the disk's problem (exit 6), not the audio's."""
+    for words, code in _DISK_ERRORS.items():
+        if words in said:
+            raise OSError(code, os.strerror(code), str(path))
 
 
 def _first_error_line(stderr: bytes, returncode: int) -> str:
@@ -121,6 +134,7 @@ def encode_mp3(samples: np.ndarray, rate: int, path: Path, bitrate_kbps: int) ->
         errors.seek(0)
         said = errors.read()
     if returncode != 0:
+        _raise_disk_error(said, path)
         raise AudioError(f"cannot encode the MP3 ({_first_error_line(said, returncode)})")
 
 
@@ -153,6 +167,7 @@ def encode_and_measure(samples: np.ndarray, rate: int, path: Path, bitrate_kbps:
         report.seek(0)
         measured = _read_meter(report.read(), metered)
     if returncode != 0:
+        _raise_disk_error(said, path)
         raise AudioError(f"cannot encode the MP3 ({_first_error_line(said, returncode)})")
     return measured
 

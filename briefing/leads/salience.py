@@ -95,12 +95,9 @@ def _idf_function(bags: list[Counter], lang: Lang):
 
 @lru_cache(maxsize=1)
 def _jieba():
-    import logging
+    from ..read.wordbreak import jieba_module
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
+    return jieba_module()
 
 
 @lru_cache(maxsize=1)

@@ -85,12 +85,9 @@ def word_ends(sentence: str, lang: Lang) -> list[int]:
 
 @lru_cache(maxsize=1)
 def _jieba():
-    import logging
+    from ..read.wordbreak import jieba_module
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
+    return jieba_module()
 
 
 def _zh_spans(text: str) -> list[tuple[int, int]]:

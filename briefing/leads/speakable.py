@@ -65,12 +65,27 @@ def _an2cn(number: str) -> str:
 
 
 def _digits(number: str) -> str:
+    if _too_long(number):
+        return _LONG_NUMBER["zh"]
     return "".join("零一二三四五六七八九"[int(d)] if d.isdigit() else "点" for d in number)
+
+
+# Digits in a number read as a quantity; longer runs are read digit by digit, and runs past
+# MAX_SPOKEN_DIGITS (no listener follows them) as "a very long number".
+MAX_QUANTITY_DIGITS = 15
+MAX_SPOKEN_DIGITS = 30
+_LONG_NUMBER = {"zh": "一个很长的数字", "en": "a very long number"}
+
+
+def _too_long(number: str) -> bool:
+    return sum(c.isdigit() for c in number) > MAX_SPOKEN_DIGITS
 
 
 def _cardinal(number: str) -> str:
     """A quantity as read aloud: 2000 -> 两千, 1359.6 -> 一千三百五十九点六."""
-    if len(number.split(".")[0]) > 12 or (len(number) > 1 and number.startswith("0") and "." not in number[:2]):
+    if _too_long(number):
+        return _LONG_NUMBER["zh"]
+    if len(number.split(".")[0]) > 12 or len(number) > MAX_QUANTITY_DIGITS or (len(number) > 1 and number.startswith("0") and "." not in number[:2]):
         return _digits(number)  # codes and serial numbers
     text = _an2cn(number)
     return "两" + text[1:] if re.match(r"二[千万亿]", text) else text
@@ -157,6 +172,11 @@ _EN_UNIT = re.compile(r"(\d)\s*(" + "|".join(sorted(map(re.escape, _EN_UNITS), k
 def _words(number: str, to: str = "cardinal") -> str:
     from num2words import num2words
 
+    digits = [d for d in number if d.isdigit()]
+    if len(digits) > MAX_SPOKEN_DIGITS:
+        return _LONG_NUMBER["en"]
+    if len(digits) > MAX_QUANTITY_DIGITS:  # num2words overflows, and nobody follows "septillion"
+        return " ".join(num2words(int(d), lang="en") if d.isdigit() else "point" for d in number if d != ",")
     value: float | int = float(number) if "." in number else int(number)
     return num2words(value, lang="en", to=to).replace(",", "")
 
@@ -164,7 +184,7 @@ def _words(number: str, to: str = "cardinal") -> str:
 def _en_number(number: str) -> str:
     number = number.replace(",", "")
     whole = number.split(".")[0]
-    if len(whole) > 1 and whole.startswith("0"):
+    if len(whole) > 1 and whole.startswith("0") and not _too_long(number):
         return " ".join(_words(d) for d in number if d.isdigit())
     return _words(number)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from mutagen.mp3 import MP3
 
-from ..artwork import cover_file
-from ..assemble import episode_title
+from ..artwork import publish_cover
+from ..assemble import episode_title, memo
 from ..context import Context
 from ..errors import PublishError
 from ..models import Bulletin, Episode, Item
@@ -27,7 +27,7 @@ from ..assemble.sidecars import SUFFIXES as SIDECAR_SUFFIXES
 from ..files import move_atomic, staging_dir, write_atomic
 from .feed import media_url, podcast_guid, published_podcast_guid, render_feed
 from .page import render_page
-from .store import load_episodes, load_podcast_guid, merge_episode, save_episodes
+from .store import feed_files, load_episodes, load_podcast_guid, merge_episode, save_episodes
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +43,13 @@ def episode_guid(settings: Settings, date: dt.date) -> str:
 
 def publish(bulletin: Bulletin, ctx: Context) -> Episode:
     ctx.progress.stage("publishing")
+    state = _PublishState()
     try:
-        episode = _publish(bulletin, ctx.settings, ctx.report.engine)
+        episode = _publish(bulletin, ctx.settings, ctx.report.engine, state, ctx.progress.note)
     except OSError as exc:
         where = exc.filename or ctx.settings.out_dir
         raise PublishError(f"could not publish into {ctx.settings.out_dir} ({exc.strerror or exc}: {where}); "
-                           "check free space and permissions, then build again (the feed as published "
-                           "before still stands)") from exc
+                           f"{state.where()}; free some space or fix the permissions, then build again") from exc
     if ctx.settings.show.owner_email_is_placeholder:
         ctx.progress.note(OWNER_EMAIL_NOTE)
     return episode
@@ -67,10 +67,25 @@ def show_guid(settings: Settings, out: Path) -> str:
             or podcast_guid(settings.publish.feed_url))
 
 
-def _publish(bulletin: Bulletin, settings: Settings, engine: str) -> Episode:
+class _PublishState:
+    """How far a publish got, for the message when it stops half-way."""
+
+    def __init__(self) -> None:
+        self.done: list[str] = []
+
+    def where(self) -> str:
+        if "feed" not in self.done:
+            return "the feed as published before still stands (feed.xml and the files it lists are unchanged)"
+        if "page" not in self.done:
+            return "feed.xml already lists the new episode and its files are in place; only index.html is old"
+        return "the new episode is published; only old files were left to remove"
+
+
+def _publish(bulletin: Bulletin, settings: Settings, engine: str, state: _PublishState, note) -> Episode:
     out = settings.out_dir
     episodes_dir = out / EPISODES
     episodes_dir.mkdir(parents=True, exist_ok=True)
+    published_files = feed_files(out)  # what the feed lists now: never deleted unless retired
     history = load_episodes(out)
     previous = next((e for e in history if e.date == settings.date), None)
 
@@ -101,17 +116,59 @@ def _publish(bulletin: Bulletin, settings: Settings, engine: str) -> Episode:
         chapters=bulletin.chapters,
         cues=bulletin.cues,
     )
-    listed, _ = merge_episode(history, episode, settings.publish.keep)
-    cover = cover_file(settings).name
+    listed, retired = merge_episode(_present(history, settings, note), episode, settings.publish.keep)
+    cover = publish_cover(settings)
     guid = show_guid(settings, out)
     save_episodes(out, listed, guid)
     write_atomic(out / FEED, render_feed(listed, settings, cover, guid))
+    state.done.append("feed")
     write_atomic(out / PAGE, render_page(listed, settings, cover))
+    state.done.append("page")
     # Only now that no feed lists them may retired (or orphaned) files go.
-    _remove_unlisted(episodes_dir, listed)
+    retired_files = {name for e in retired for name in [e.media, *e.sidecars.values()]}
+    _remove_unlisted(episodes_dir, listed, protected=published_files - retired_files)
     shutil.rmtree(staging_dir(out), ignore_errors=True)
     log.info("published %s", media_url(settings, media))
     return episode
+
+
+def _present(history: list[Episode], settings: Settings, note) -> list[Episode]:
+    """The episodes whose files are all on disk with their listed length: a missing or
+    changed MP3 is put back from the bulletin cache when it is there, else the episode is
+    dropped from the feed (and the user told)."""
+    present = []
+    folder = settings.out_dir / EPISODES
+    for episode in history:
+        audio = folder / episode.media
+        intact = audio.is_file() and audio.stat().st_size == episode.length
+        if not intact and _restore(episode, settings):
+            intact = True
+            note(f"episode {episode.date}: {episode.media} was missing or changed; put it back from the cache")
+        if intact:
+            episode.sidecars = {k: v for k, v in episode.sidecars.items() if (folder / v).is_file()}
+            present.append(episode)
+        else:
+            note(f"episode {episode.date}: {episode.media} is missing or changed and not in the cache; "
+                 "dropped it from the feed")
+    return present
+
+
+def _restore(episode: Episode, settings: Settings) -> bool:
+    digest = episode.media[: -len(".mp3")].rsplit("-", 1)[-1]
+    remembered = memo.find_published(settings, digest) if len(digest) >= 8 else None
+    if remembered is None:
+        return False
+    staging = staging_dir(settings.out_dir) / "restore"
+    staging.mkdir(parents=True, exist_ok=True)
+    staged = staging / episode.media
+    memo.copy_bulletin(remembered, staged)
+    if staged.stat().st_size != episode.length:
+        return False
+    folder = settings.out_dir / EPISODES
+    for kind, name in episode.sidecars.items():
+        move_atomic(staged.with_suffix(SIDECAR_SUFFIXES[kind]), folder / name)
+    move_atomic(staged, folder / episode.media)
+    return True
 
 
 def _digest(path: Path) -> str:
@@ -137,9 +194,10 @@ def _summary(items: list[Item]) -> str:
     return "\n".join(f"{n}. {item.title}" for n, item in enumerate(items, 1))
 
 
-def _remove_unlisted(folder: Path, listed: list[Episode]) -> None:
-    """Delete episode files no listed episode refers to (retired, replaced, left by a crash)."""
-    keep = {name for e in listed for name in [e.media, *e.sidecars.values()]}
+def _remove_unlisted(folder: Path, listed: list[Episode], protected: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    """Delete episode files no listed episode refers to (retired, replaced, left by a crash),
+    but none the feed as published before listed unless the history retired it."""
+    keep = {name for e in listed for name in [e.media, *e.sidecars.values()]} | protected
     for path in folder.iterdir():
         if path.name.startswith(".") or path.name in keep or not path.is_file():
             continue

@@ -7,7 +7,8 @@ detected from the content unless the user names one.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..errors import InputError, unknown_name
@@ -47,17 +48,18 @@ def detect_format(doc: Document) -> InputFormat:
     return next(f for f in FORMATS.values() if f.sniff(doc))
 
 
-def read_document(source: str, format_name: str | None = None) -> list[Article]:
-    """Read one input into articles."""
+def read_document(source: str, format_name: str | None = None, allow_private_links: bool = False) -> list[Article]:
+    """Read one input into articles; the pages it links to are fetched within INPUT_DEADLINE,
+    and only from public hosts unless `allow_private_links`."""
     if format_name is not None and format_name not in FORMATS:
         raise InputError(unknown_name("input format", format_name, list(FORMATS)))
-    doc = load(source)
+    started = time.monotonic()
+    doc = replace(load(source), allow_private_links=allow_private_links, deadline=started + feed.INPUT_DEADLINE)
     fmt = FORMATS[format_name] if format_name else detect_format(doc)
     log.debug("%s: read as %s (encoding %s)", source, fmt.name, doc.encoding)
     articles = fmt.read(doc)
     if not articles:
-        raise InputError(f"{source}: found no article in it (read as {fmt.name}); "
-                         "check the file or pass --format")
+        raise InputError(f"{source}: found no article in it (read as {fmt.name}); " + _hint(source, fmt.name))
     for number, article in enumerate(articles, 1):
         _take_dateline(article)
         article.source = article.source or source
@@ -76,13 +78,20 @@ def read_articles(sources: list[str | Source], ctx: Context) -> list[Article]:
     articles: list[Article] = []
     for source in sources:
         found = [a for location in expand_folders([source.location])
-                 for a in read_document(location, settings.read.input_format)]
+                 for a in read_document(location, settings.read.input_format, settings.read.allow_private_links)]
         articles.extend(found[: source.max_items] if source.max_items else found)
         ctx.progress.advance()
-    articles = drop_duplicates(articles)
-    if settings.read.max_items is not None:
-        articles = articles[: settings.read.max_items]
-    return articles
+    kept, merged = drop_duplicates(articles, limit=settings.read.max_items)
+    if merged:
+        ctx.progress.note(f"{merged} duplicate {'story' if merged == 1 else 'stories'} read once "
+                          "(--debug names them)")
+    return kept
+
+
+def _hint(source: str, format_name: str) -> str:
+    if format_name == "page" and source.lower().endswith((".md", ".markdown")):
+        return "a Markdown article starts with a '# Title' line: add one, or pass --format markdown"
+    return "check the file or pass --format"
 
 
 def _take_dateline(article: Article) -> None:

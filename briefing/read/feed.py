@@ -10,17 +10,22 @@ from __future__ import annotations
 import io
 import logging
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 from ..errors import InputError
 from ..models import Article
 from . import htmltext
 from .lang import detect_lang
+from . import fetch
 from .source import Document, MAX_PAGE_BYTES, decode, fetch_bytes, is_url
 from .xmlguard import strip_dtd
 
 log = logging.getLogger(__name__)
 
 MAX_LINKED_PAGES = 50  # pages fetched for one feed whose items carry only a summary
+LINKED_PAGES_AT_ONCE = 16  # fetches in flight for one feed (most of a fetch is waiting)
+INPUT_DEADLINE = 60.0  # seconds for all the linked pages of one feed
 
 _ROOT = re.compile(r"(?:\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>))*\s*<([\w:.-]+)", re.S | re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -50,11 +55,11 @@ def read(doc: Document) -> list[Article]:
         problem = parsed.get("bozo_exception")
         raise InputError(f"{doc.source}: no items in this feed{f' ({problem})' if problem else ''}; "
                          "check that it is an RSS or Atom feed")
-    pages = _LinkedPages()
+    pages = _linked_pages(parsed.entries, doc)
     return [a for a in (_article(entry, doc, pages) for entry in parsed.entries) if a is not None]
 
 
-def _article(entry, doc: Document, pages: _LinkedPages) -> Article | None:
+def _article(entry, doc: Document, pages: dict[str, htmltext.PageText | None]) -> Article | None:
     title = entry.get("title", "")
     if entry.get("title_detail", {}).get("type") == "text/html":
         title = " ".join(htmltext.fragment_paragraphs(title))
@@ -63,7 +68,7 @@ def _article(entry, doc: Document, pages: _LinkedPages) -> Article | None:
     paragraphs = _full_text(entry)
     page = None
     if not paragraphs and link:
-        page = pages.fetch(link)
+        page = pages.get(link)
         paragraphs = page.paragraphs if page is not None else []
     if not paragraphs:
         paragraphs = htmltext.fragment_paragraphs(entry.get("summary", ""))
@@ -92,29 +97,44 @@ def _full_text(entry) -> list[str]:
     return []
 
 
-class _LinkedPages:
-    """Fetches the pages items link to, at most MAX_LINKED_PAGES for one feed."""
+def _linked_pages(entries, doc: Document) -> dict[str, htmltext.PageText | None]:
+    """The article on the page of each item that carries only a summary, fetched a few at a
+    time; the first MAX_LINKED_PAGES links, all within the input's deadline."""
+    links: list[str] = []
+    for entry in entries:
+        link = entry.get("link") or None
+        if link and not _full_text(entry) and link not in links:
+            if not is_url(link):
+                log.warning("%s: skipped the link %r, not an http(s) URL; using the feed's summary",
+                            doc.source, link[:200])
+            else:
+                links.append(link)
+    if len(links) > MAX_LINKED_PAGES:
+        log.warning("%s: %d items link to a page; fetched the first %d, the others use the feed's summary",
+                    doc.source, len(links), MAX_LINKED_PAGES)
+        links = links[:MAX_LINKED_PAGES]
+    if not links:
+        return {}
+    due = doc.deadline if doc.deadline is not None else time.monotonic() + INPUT_DEADLINE
+    with ThreadPoolExecutor(max_workers=min(LINKED_PAGES_AT_ONCE, len(links)), thread_name_prefix="page") as pool:
+        found = list(pool.map(lambda link: _fetch_page(link, due, doc.allow_private_links), links))
+    return dict(zip(links, found))
 
-    def __init__(self) -> None:
-        self.remaining = MAX_LINKED_PAGES
 
-    def fetch(self, link: str) -> htmltext.PageText | None:
-        """The article on the item's page; None (with a warning) when it cannot be had."""
-        if not is_url(link):
-            log.warning("%s: not an http(s) link; using the feed's summary", link)
-            return None
-        if self.remaining <= 0:
-            log.warning("%s: more than %d linked pages in one feed; using the feed's summary",
-                        link, MAX_LINKED_PAGES)
-            return None
-        self.remaining -= 1
-        try:
-            data, _ = fetch_bytes(link, limit=MAX_PAGE_BYTES)
-            html, _ = decode(data, link)
-        except InputError as exc:
-            log.warning("%s; using the feed's summary", exc)
-            return None
+def _fetch_page(link: str, due: float, allow_private: bool) -> htmltext.PageText | None:
+    """The article on one linked page; None (with a warning) when it cannot be had in time."""
+    now = time.monotonic()
+    if now >= due:
+        log.warning("%s: not fetched, the feed's time for linked pages ran out; using the feed's summary", link)
+        return None
+    try:
+        data, _ = fetch_bytes(link, limit=MAX_PAGE_BYTES, deadline=min(due, now + fetch.FETCH_DEADLINE),
+                              public_only=not allow_private)
+        html, _ = decode(data, link)
         page = htmltext.page_text(html, url=link)
-        if page is None:
-            log.warning("%s: found no article text on the page; using the feed's summary", link)
-        return page
+    except InputError as exc:
+        log.warning("%s; using the feed's summary", exc)
+        return None
+    if page is None:
+        log.warning("%s: found no article text on the page; using the feed's summary", link)
+    return page

@@ -13,6 +13,7 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ..errors import InputError
 from ..models import Article
 from ..text.script import HAN_RANGES
 from .lang import detect_lang
@@ -50,6 +51,9 @@ def read(doc: Document) -> list[Article]:
             title = text
         else:
             paragraphs.append(text)
+    if not title:
+        raise InputError(f"{doc.source}: no heading to take the title from; a Markdown article starts with "
+                         "a '# Title' line (or a title underlined with ===): add one")
     byline = None
     if paragraphs and re.match(r"^(By|by)\s+\S", paragraphs[0]) and len(paragraphs[0]) <= MAX_BYLINE_CHARS \
             and not paragraphs[0].endswith("."):

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import codecs
 import logging
+import os
 import re
-import urllib.error
-import urllib.request
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from .fetch import fetch
 
 log = logging.getLogger(__name__)
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a day's news is far smaller; refuse anything larger
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # one web page a feed item links to
-FETCH_TIMEOUT = 20.0
-USER_AGENT = "briefing/0.1 (+https://github.com/briefing)"
 
 # Files read from a folder given as an input; other files there (pictures, PDFs) are skipped.
 NEWS_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".json", ".jsonl", ".ndjson", ".xml", ".rss",
@@ -36,6 +35,8 @@ class Document:
     source: str  # path or URL as given
     encoding: str
     content_type: str | None = None  # from HTTP, when fetched
+    allow_private_links: bool = False  # links inside it may lead to loopback, private, link-local hosts
+    deadline: float | None = None  # time.monotonic() by which everything it links to must be fetched
 
     @property
     def is_url(self) -> bool:
@@ -54,9 +55,10 @@ def expand_folders(sources: list[str]) -> list[str]:
         if is_url(source) or not path.is_dir():
             expanded.append(source)
             continue
-        files = sorted(p for p in path.iterdir()
+        inside = [p for p in path.iterdir() if _stays_inside(p, path)]
+        files = sorted(p for p in inside
                        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in NEWS_SUFFIXES)
-        skipped = sum(1 for p in path.iterdir() if p.is_file() and not p.name.startswith(".")) - len(files)
+        skipped = sum(1 for p in inside if p.is_file() and not p.name.startswith(".")) - len(files)
         if skipped:
             log.info("%s: skipped %d file(s) that are not news text (%s)", source, skipped,
                      ", ".join(s or "no suffix" for s in NEWS_SUFFIXES))
@@ -65,6 +67,16 @@ def expand_folders(sources: list[str]) -> list[str]:
                              "put them there or name the files")
         expanded.extend(str(p) for p in files)
     return expanded
+
+
+def _stays_inside(path: Path, folder: Path) -> bool:
+    """False (with a note) for a symbolic link that leads out of the folder: it is not read."""
+    if not path.is_symlink():
+        return True
+    if path.resolve().is_relative_to(folder.resolve()):
+        return True
+    log.warning("%s: skipped, a symbolic link to a file outside %s", path, folder)
+    return False
 
 
 def load(source: str) -> Document:
@@ -78,38 +90,39 @@ def load(source: str) -> Document:
     return Document(text=text, source=source, encoding=encoding, content_type=content_type)
 
 
-def _read_file(source: str) -> bytes:
+def _read_file(source: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """A regular file's bytes, at most `limit` (checked while reading: the file may grow).
+    FIFOs, devices and sockets are refused before anything is read from them."""
     path = Path(source)
     if not path.exists():
         raise InputError(f"{source}: no such file; check the path")
     if path.is_dir():
         raise InputError(f"{source}: is a folder; give the news files inside it")
-    size = path.stat().st_size
-    if size > MAX_INPUT_BYTES:
-        raise InputError(f"{source}: {size / 1e6:.1f} MB is over the {MAX_INPUT_BYTES // 2**20} MB input limit; "
-                         "split it into smaller files")
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise InputError(f"{source}: cannot read it ({exc.strerror}); check its permissions") from None
-
-
-def fetch_bytes(url: str, limit: int = MAX_INPUT_BYTES) -> tuple[bytes, str | None]:
-    """GET a URL with a timeout and a size cap."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
-            data = response.read(limit + 1)
-            content_type = response.headers.get_content_type()
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"{url}: the server answered {exc.code} {exc.reason}; check the URL") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise InputError(f"{url}: cannot fetch it ({reason}); check the URL and your connection") from None
+    with os.fdopen(fd, "rb") as f:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError(f"{source}: not a regular file (a pipe, device or socket); give a news file")
+        if status.st_size > limit:
+            raise InputError(f"{source}: {status.st_size / 1e6:.1f} MB is over the {limit // 2**20} MB input limit; "
+                             "split it into smaller files")
+        os.set_blocking(fd, True)
+        try:
+            data = f.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"{source}: cannot read it ({exc.strerror}); check the file") from None
     if len(data) > limit:
-        raise InputError(f"{url}: more than {limit // 2**20} MB, over the input limit; "
-                         "save the part you need as a smaller file")
-    return data, content_type
+        raise InputError(f"{source}: over the {limit // 2**20} MB input limit; split it into smaller files")
+    return data
+
+
+def fetch_bytes(url: str, limit: int = MAX_INPUT_BYTES, deadline: float | None = None,
+                public_only: bool = False) -> tuple[bytes, str | None]:
+    """GET a URL with one deadline for the whole answer and a size cap (see fetch.py)."""
+    return fetch(url, limit, deadline=deadline, public_only=public_only)
 
 
 def decode(data: bytes, source: str) -> tuple[str, str]:

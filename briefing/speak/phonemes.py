@@ -55,8 +55,10 @@ class Phonemizer:
 
     def _mandarin(self, text: str) -> str:
         import cn2an
-        import jieba
 
+        from ..read.wordbreak import jieba_module
+
+        jieba = jieba_module()
         if self._zh is None:
             from misaki.zh import ZHG2P
 
@@ -134,9 +136,9 @@ def _clauses(text: str) -> list[str]:
 def _word_groups(text: str, lang: Lang, parts_wanted: int) -> list[str]:
     """`text` cut between words into about `parts_wanted` runs of similar length."""
     if lang == "zh":
-        import jieba
+        from ..read.wordbreak import jieba_module
 
-        words = jieba.lcut(text)
+        words = jieba_module().lcut(text)
     else:
         words = re.findall(r"\S+\s*", text)
     size = max(1, len(text) // max(1, parts_wanted))
