@@ -32,6 +32,12 @@ class VoiceError(BriefingError):
     exit_code = 4
 
 
+class ClusterError(BriefingError):
+    """The Dask cluster of `--cluster` cannot be reached, has no workers, or was lost during the build."""
+
+    exit_code = 4
+
+
 class AudioError(BriefingError):
     """Audio could not be decoded, mastered or encoded."""
 

@@ -23,6 +23,7 @@ from .publish import publish
 from .publish.lock import build_lock
 from .script import write_script
 from .speech import speak
+from .speech.cluster import cluster_session
 from .speech.cache import prune as prune_cache
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def build(sources: list[str], ctx: Context) -> BuildResult:
     started = time.perf_counter()
     data: Any = sources
     produced: dict[str, Any] = {}
-    with build_lock(ctx.settings.out_dir, ctx.settings.lock_wait):
+    with cluster_session(ctx), build_lock(ctx.settings.out_dir, ctx.settings.lock_wait):
         shutil.rmtree(ctx.settings.out_dir / ".staging", ignore_errors=True)  # left by a build that died
         for stage in STAGES:
             if stage.run is speak:

@@ -63,6 +63,9 @@ class Settings:
     opening_words: str | None = None  # bulletin opening with {show} {date} {count}; None: the language's own
     transition_words: str | None = None  # said before each story after the first; " | " separates alternatives
     closing_words: str | None = None  # bulletin closing; None: the language's own
+    cluster: str | None = None  # a Dask scheduler (tcp://HOST:8786) whose workers synthesize the stories
+    cluster_fallback: str = "fail"  # an unreachable cluster: fail (exit 4) or local (build here, say so)
+    cluster_timeout: float = 10.0  # seconds to reach the scheduler and find a worker
 
     def __post_init__(self) -> None:
         from .speech.engine import ENGINES, OFFLINE_ENGINES  # here: the speech package imports settings
@@ -93,6 +96,7 @@ class Settings:
             unknown = set(re.findall(r"{([^{}]*)}", getattr(self, part) or "")) - {"show", "date", "count"}
             _check(not unknown, f"{part.replace('_', ' ')} may use {{show}}, {{date}} and {{count}}, "
                                 f"not {', '.join('{' + u + '}' for u in sorted(unknown))}")
+        _check_cluster(self)
         parsed = urlparse(self.base_url)
         _check(parsed.scheme in ("http", "https") and bool(parsed.netloc),
                f"base URL must be an absolute http(s) URL such as https://example.org/briefing/, "
@@ -116,6 +120,16 @@ class Settings:
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def _check_cluster(settings: Settings) -> None:
+    if settings.cluster is not None:
+        _check(bool(re.fullmatch(r"((tcp|tls|ws|wss)://)?[\w.\-\[\]:]+:\d+", settings.cluster)),
+               f"cluster must be a Dask scheduler address such as tcp://10.0.0.5:8786, not {settings.cluster!r}")
+    _check(settings.cluster_fallback in ("fail", "local"),
+           f"cluster fallback must be fail or local, not {settings.cluster_fallback!r}")
+    _check(0 < settings.cluster_timeout <= 600,
+           f"cluster timeout must be 0-600 seconds, not {settings.cluster_timeout}")
 
 
 def _check(ok: bool, message: str) -> None:

@@ -75,13 +75,15 @@ class _Speaker:
 
     def engine(self, name: str) -> SpeechEngine:
         if name not in self.engines:
-            options = {}
-            if name == "edge":
-                settings = self.ctx.settings
-                options = dict(receive_timeout=settings.edge_timeout, retries=settings.edge_retries,
-                               requests_at_once=settings.concurrency)
-            self.engines[name] = create_engine(name, **options)
+            self.engines[name] = create_engine(name, **self.options(name))
         return self.engines[name]
+
+    def options(self, name: str) -> dict[str, object]:
+        if name != "edge":
+            return {}
+        settings = self.ctx.settings
+        return dict(receive_timeout=settings.edge_timeout, retries=settings.edge_retries,
+                    requests_at_once=settings.concurrency)
 
     def speak(self, group: _Group) -> _Group:
         offline = self.ctx.settings.offline_engine
@@ -114,7 +116,9 @@ class _Speaker:
         key = clip_key(sentences, engine_name, engine.version, voice, lang, rate)
         clip = self.cache.get(key, engine_name, voice)
         cached = clip is not None and len(clip.sentences) == len(sentences)
-        if not cached:
+        if not cached and self.ctx.cluster is not None:
+            clip = self.ctx.cluster.synthesize(key, engine, self.options(engine_name), sentences, voice, lang, rate)
+        elif not cached:
             clip = engine.synthesize(sentences, voice, lang, rate)
         clips, start = [], 0
         for segment in segments:
@@ -180,8 +184,13 @@ def speak(script: Script, ctx: Context) -> Speech:
     # twice the requests allowed at once (the online engine holds its requests to that number):
     # while some threads wait on the service, others decode and store what came back
     workers = max(1, min(speaker.engine(primary).max_workers, 2 * settings.concurrency))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    if ctx.cluster is not None:  # these threads only wait: the cluster's scheduler spreads the stories
+        workers = ctx.cluster.stories_at_once
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         groups = list(pool.map(speaker.speak, _groups(script)))
+    finally:  # after an interrupt, start no further story
+        pool.shutdown(wait=False, cancel_futures=True)
 
     failed = [g for g in groups if g.clips is None]
     if any(g.item is None for g in failed):
