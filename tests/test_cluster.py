@@ -133,7 +133,7 @@ def test_a_local_build_does_not_import_dask(tmp_path):
 def test_a_worker_killed_mid_story_has_its_story_done_by_another(tmp_path):
     news = write_news(tmp_path, STORIES)
     out = tmp_path / "out"
-    with dask_cluster(tmp_path, BRIEFING_STANDIN_DELAY="2.5") as slow:
+    with dask_cluster(tmp_path, BRIEFING_STANDIN_DELAY="1.5") as slow:
         build = subprocess.Popen([sys.executable, "-m", "briefing", "build", str(news), *STANDIN, "--out", str(out),
                                   "--date", DATE, "--cluster", slow.address],
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
@@ -149,8 +149,26 @@ def test_a_worker_killed_mid_story_has_its_story_done_by_another(tmp_path):
         assert build.returncode == 0, output
         survivors = stories_done(slow)
         assert victim not in survivors and len(survivors) == 1
-    titles = [title for title, _ in published(out)["chapters"]]
-    assert all(story["title"] in titles for story in STORIES)
+        titles = [title for title, _ in published(out)["chapters"]]
+        assert all(story["title"] in titles for story in STORIES)
+
+        # interrupted while the cluster works: the published feed stays as it was
+        feed = {name: (out / name).read_bytes() for name in ("feed.xml", "episodes.json")}
+        later = write_news(tmp_path, [dict(story, body=story["body"] + "详情稍后公布。") for story in STORIES],
+                           name="later.json")  # not in the cache: its stories go to the cluster
+        build = subprocess.Popen([sys.executable, "-m", "briefing", "build", str(later), *STANDIN, "--out", str(out),
+                                  "--date", "2025-03-05", "--cluster", slow.address],
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+                                 env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        try:
+            _worker_with_a_story(slow.client, deadline=time.monotonic() + 60)
+            build.send_signal(signal.SIGINT)
+            output, _ = build.communicate(timeout=30)
+        finally:
+            build.kill()
+            build.wait()
+        assert build.returncode == 130 and "interrupted" in output, output
+        assert {name: (out / name).read_bytes() for name in feed} == feed
 
 
 def _worker_with_a_story(client, deadline: float) -> str:
