@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -38,6 +39,7 @@ class Cluster:
     def __init__(self, client: Any, address: str) -> None:
         self.client = client
         self.address = address
+        self.round_trips: dict[str, float] = {}  # task key -> seconds from submission to audio here (bench/run.py)
 
     @classmethod
     def connect(cls, address: str, timeout: float) -> Cluster:
@@ -64,10 +66,12 @@ class Cluster:
         """One story's clip, synthesized on a worker; `key` (the cache key) names the task."""
         from distributed import KilledWorker
 
+        submitted = time.perf_counter()
         future = self.client.submit(speak_on_worker, engine.name, options, sentences, voice, lang, rate,
                                     key=f"briefing-speak-{key}", pure=False)
         try:
             clip, version = future.result()
+            self.round_trips[future.key] = time.perf_counter() - submitted
         except KilledWorker as exc:
             raise ClusterError(f"a story killed every worker that tried it ({exc}); "
                                "check the workers' logs and memory") from None
