@@ -77,7 +77,7 @@ def _build_show(folder: Path, overrides: dict[str, object], clusters: _Clusters,
         ctx.cluster = clusters.get(settings, ctx)
         if ctx.cluster is None and settings.cluster:  # fell back to a local build
             ctx.settings = dataclasses.replace(settings, cluster=None)
-        outcome.result = build(list(settings.sources), ctx)
+        outcome.result = build(list(settings.sources), ctx)  # type: ignore[arg-type]  # Sources, as `build` reads them
     except BriefingError as exc:
         outcome.error, outcome.exit_code = str(exc), exc.exit_code
     return outcome

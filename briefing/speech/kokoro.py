@@ -177,8 +177,8 @@ class KokoroEngine:
                 if parts[number] and place == 0:  # the sentence's previous piece ended the last call
                     parts[number].append(gap)
                 parts[number].append(audio)
-        audio = [np.concatenate(p) if p else np.zeros(0, np.float32) for p in parts]
-        return Clip(sentences=audio, rate=SAMPLE_RATE, engine=self.name, voice=voice)
+        return Clip(sentences=[np.concatenate(p) if p else np.zeros(0, np.float32) for p in parts],
+                    rate=SAMPLE_RATE, engine=self.name, voice=voice)
 
 
 def _read_pack(voice: str, path: Path | None) -> np.ndarray:
