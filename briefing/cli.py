@@ -114,6 +114,11 @@ InputsArg = Annotated[Optional[list[str]], typer.Argument(
 FormatOpt = Annotated[Optional[str], typer.Option("--format", help="Input format (default: detect). "
                                                   "One of: page, markdown, json, jsonl, feed, html.")]
 
+ClusterOpt = Annotated[Optional[str], typer.Option("--cluster", help="Synthesize the stories on the workers of "
+                                                   "this Dask scheduler, e.g. tcp://10.0.0.5:8786.")]
+ClusterFallbackOpt = Annotated[Optional[str], typer.Option("--cluster-fallback", help="When the cluster cannot be "
+                                                           "reached: fail (default, exit 4) or local.")]
+
 
 def _settings(**values) -> Settings:
     if isinstance(values.get("date"), str):
@@ -147,6 +152,8 @@ def build(
     bitrate: Annotated[Optional[int], typer.Option("--bitrate", help="MP3 bit rate in kbit/s (default 96).")] = None,
     music_bed: Annotated[Optional[Path], typer.Option("--music-bed", help="Music to play under the opening, "
                                                       "ducked under the voice (your own file).")] = None,
+    cluster: ClusterOpt = None,
+    cluster_fallback: ClusterFallbackOpt = None,
 ) -> None:
     """Build today's bulletin from INPUTS (or the configured sources) and publish it to the feed."""
     from .console import RichProgress
@@ -155,7 +162,7 @@ def build(
     settings = _settings(out_dir=out, engine=engine, offline_engine=offline_engine, voice=voice, date=date, base_url=base_url,
                          item_seconds=item_seconds, max_items=max_items, keep=keep, input_format=input_format,
                          skip_failed=skip_failed, concurrency=concurrency, cache_dir=cache_dir,
-                         bitrate_kbps=bitrate, music_bed=music_bed)
+                         bitrate_kbps=bitrate, music_bed=music_bed, cluster=cluster, cluster_fallback=cluster_fallback)
     notes: list[str] = []
     with RichProgress(enabled=not _state["quiet"], notes=notes) as progress:
         result = run_build(list(inputs or settings.read.sources), Context(settings, progress))
@@ -173,6 +180,54 @@ def build(
     took_minutes, took_seconds = divmod(int(round(result.seconds)), 60)
     _echo(f"done: episode {episode.date} ({minutes}:{seconds:02d}), {_count(result.items, 'item')}, "
           f"{_count(len(result.fallbacks), 'fallback')}, engine {result.engine}, {took_minutes}m{took_seconds:02d}s")
+
+
+@app.command()
+@handles_errors
+def shows(
+    folders: Annotated[list[Path], typer.Argument(help="Show folders, each with its briefing.toml.",
+                                                  show_default=False)],
+    engine: Annotated[Optional[str], typer.Option("--engine", help="Voice for every show (default: each "
+                                                  "show's own).")] = None,
+    offline_engine: Annotated[Optional[str], typer.Option("--offline-engine", help="Fallback voice for every "
+                                                          "show.")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="Episode date, YYYY-MM-DD (default: today).")] = None,
+    cluster: ClusterOpt = None,
+    cluster_fallback: ClusterFallbackOpt = None,
+) -> None:
+    """Build several shows in one run, sharing the cluster; each is published on its own."""
+    from .context import LogProgress
+    from .shows import build_shows
+
+    notes: dict[Path, list[str]] = {}
+
+    class ShowProgress(LogProgress):
+        def __init__(self, folder: Path) -> None:
+            self.folder = folder
+
+        def note(self, message: str) -> None:
+            notes.setdefault(self.folder, []).append(message)
+
+    overrides = {k: v for k, v in dict(engine=engine, offline_engine=offline_engine, cluster=cluster,
+                                       cluster_fallback=cluster_fallback,
+                                       date=parse_date(date) if date else None).items() if v is not None}
+    Settings().with_overrides(**overrides)  # a bad option stops the run before any show
+    outcomes = build_shows(folders, overrides, ShowProgress)
+    for note in notes.get(Path("."), []):
+        _echo(note)
+    for outcome in outcomes:
+        if outcome.result is None:
+            typer.echo(f"FAIL {outcome.folder}: {outcome.error}")
+            continue
+        episode = outcome.result.episode
+        minutes, seconds = divmod(int(round(episode.duration)), 60)
+        _echo(f"ok   {outcome.folder}: episode {episode.date} ({minutes}:{seconds:02d}), "
+              f"{_count(outcome.result.items, 'item')}, engine {outcome.result.engine}, "
+              f"{outcome.result.seconds:.0f} s" + "".join(f"; {note}" for note in notes.get(outcome.folder, [])))
+    failed = sum(1 for o in outcomes if not o.ok)
+    _echo(f"shows: {len(outcomes) - failed} of {len(outcomes)} built" + (f", {failed} failed" if failed else ""))
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -36,8 +36,9 @@ _BUILD_KEYS = {
 _PUBLISH_KEYS = {"base_url": "base_url", "out_dir": "out_dir", "cache_dir": "cache_dir",
                  "allow_private_links": "allow_private_links"}
 _WORDING_KEYS = {"opening": "opening_words", "transition": "transition_words", "closing": "closing_words"}
+_CLUSTER_KEYS = {"address": "cluster", "fallback": "cluster_fallback", "connect_timeout": "cluster_timeout"}
 _SOURCE_KEYS = {"path", "url", "max_items"}
-_TABLES = ("show", "build", "publish", "wording", "voices", "sources")
+_TABLES = ("show", "build", "publish", "wording", "voices", "sources", "cluster")
 
 
 def find_config(explicit: Path | None) -> Path | None:
@@ -66,12 +67,13 @@ def settings_from_mapping(data: dict[str, Any], base: Path = Path("."), origin: 
     build_values = _table(data.get("build", {}), _BUILD_KEYS, FIELD_TYPES, base, f"{origin} [build]")
     publish_values = _table(data.get("publish", {}), _PUBLISH_KEYS, FIELD_TYPES, base, f"{origin} [publish]")
     wording_values = _table(data.get("wording", {}), _WORDING_KEYS, FIELD_TYPES, base, f"{origin} [wording]")
+    cluster_values = _table(data.get("cluster", {}), _CLUSTER_KEYS, FIELD_TYPES, base, f"{origin} [cluster]")
     voices = _voices(data.get("voices", {}), f"{origin} [voices]")
     sources = _sources(data.get("sources", []), base, f"{origin} [[sources]]")
     publish_values.setdefault("out_dir", base / Settings.out_dir)  # output lives beside the config
     try:
         return Settings.make(show=Show(**show_values), voices=voices, sources=sources, **build_values,
-                             **publish_values, **wording_values)
+                             **publish_values, **wording_values, **cluster_values)
     except ConfigError as exc:
         raise ConfigError(f"{origin}: {exc}") from None
 

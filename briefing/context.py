@@ -7,7 +7,7 @@ import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from .settings import Settings
 
@@ -56,6 +56,7 @@ class Context:
     report: BuildReport = field(default_factory=BuildReport)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage and per timed step
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # CPU time of the process, same keys
+    cluster: Any = None  # a speech.cluster.Cluster while the speak stage synthesizes on one
 
     @contextmanager
     def timed(self, name: str):

@@ -32,6 +32,10 @@ class VoiceError(BriefingError, exit_code=4):
     """A speech engine or voice cannot be used, or an item could not be voiced."""
 
 
+class ClusterError(BriefingError, exit_code=4):
+    """The Dask cluster of `--cluster` cannot be reached, has no workers, or was lost during the build."""
+
+
 class AudioError(BriefingError, exit_code=5):
     """Audio could not be decoded, mastered or encoded."""
 

@@ -31,6 +31,7 @@ from .read import read_articles
 from .script import write_script
 from .speak import speak
 from .speak.cache import prune as prune_cache
+from .speak.cluster import cluster_session
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPE
 def _build(sources: list[str | Source], ctx: Context) -> BuildResult:
     started = time.perf_counter()
     out = ctx.settings.out_dir
-    with build_lock(out, ctx.settings.lock_wait):
+    with cluster_session(ctx), build_lock(out, ctx.settings.lock_wait):
         shutil.rmtree(staging_dir(out), ignore_errors=True)  # left by a build that died
         if remove_leftovers(out) + remove_leftovers(out / "episodes"):
             log.info("%s: removed temporary files left by a build that died", out)

@@ -159,6 +159,9 @@ class SpeakSettings:
     edge_timeout: float = 30.0  # seconds one online-voice request may take before it is retried
     edge_retries: int = 3  # retries per request (with backoff and jitter) before the offline fallback
     skip_failed: bool = False  # drop a story no voice can read instead of failing the build
+    cluster: str | None = None  # a Dask scheduler (tcp://HOST:8786) whose workers synthesize the stories
+    cluster_fallback: str = "fail"  # an unreachable cluster: fail (exit 4) or local (build here, say so)
+    cluster_timeout: float = 10.0  # seconds to reach the scheduler and find a worker
 
     def __post_init__(self) -> None:
         from .speak.engine import ENGINES, OFFLINE_ENGINES  # here: the speak stage imports the settings
@@ -172,6 +175,12 @@ class SpeakSettings:
         _check(1 <= self.concurrency <= 32, f"concurrency must be between 1 and 32, not {self.concurrency}")
         _check(bool(re.fullmatch(r"[+-]\d{1,3}%", self.rate)) and MIN_RATE <= int(self.rate[:-1]) <= MAX_RATE,
                f"rate must look like +10% or -5%, between {MIN_RATE}% and +{MAX_RATE}%, not {self.rate!r}")
+        if self.cluster is not None:
+            _check(bool(re.fullmatch(r"((tcp|tls|ws|wss)://)?[\w.\-\[\]:]+:\d+", self.cluster)),
+                   f"cluster must be a Dask scheduler address such as tcp://10.0.0.5:8786, not {self.cluster!r}")
+        _check(self.cluster_fallback in ("fail", "local"),
+               f"cluster fallback must be fail or local, not {self.cluster_fallback!r}")
+        _check(0 < self.cluster_timeout <= 600, f"cluster timeout must be 0-600 seconds, not {self.cluster_timeout}")
 
 
 @dataclass(frozen=True)

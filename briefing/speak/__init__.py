@@ -113,7 +113,9 @@ class _Speaker:
         key = clip_key(sentences, engine_name, engine.version, voice, lang, rate)
         clip = self.cache.get(key, engine_name, voice)
         cached = clip is not None and len(clip.sentences) == len(sentences)
-        if not cached:
+        if not cached and self.ctx.cluster is not None:
+            clip = self.ctx.cluster.synthesize(key, engine, self.ctx.settings, sentences, voice, lang, rate)
+        elif not cached:
             clip = engine.synthesize(sentences, voice, lang, rate)
         clips, start = [], 0
         for segment in segments:
@@ -182,8 +184,13 @@ def speak(script: Script, ctx: Context) -> Speech:
     # twice the requests allowed at once (the online engine holds its requests to that number):
     # while some threads wait on the service, others decode and store what came back
     workers = max(1, min(speaker.engine(primary).max_workers, 2 * settings.speak.concurrency))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    if ctx.cluster is not None:  # these threads only wait: the cluster's scheduler spreads the stories
+        workers = ctx.cluster.stories_at_once
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         groups = list(pool.map(speaker.speak, _groups(script)))
+    finally:  # after an interrupt, start no further story
+        pool.shutdown(wait=False, cancel_futures=True)
 
     failed = [g for g in groups if g.clips is None]
     if any(g.item is None for g in failed):

