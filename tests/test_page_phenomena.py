@@ -59,6 +59,12 @@ def test_a_label_printed_in_a_column_break_is_dropped_and_the_halves_joined():
     assert articles[0].paragraphs == STORY_A
 
 
+def test_an_editor_credit_printed_in_a_column_break():
+    articles = read("社区公交线路开通", "江北新区昨日开通三条社区公交线路，沿线八个小区的",
+                    "本版责编：周 明 版式设计：陈 静", "居民出行更加方便。", STORY_A[1])
+    assert articles[0].paragraphs == STORY_A
+
+
 def test_jump_lines_are_furniture_and_end_the_story_here():
     articles = read("图书馆分馆开放", STORY_B[0], "新馆还将举办系列讲座，邀请本地作家", "（下转第三版）",
                     "社区公交线路开通", "（上接第一版）", *STORY_A)
@@ -221,6 +227,15 @@ def test_hard_wrapped_paragraphs_are_joined():
         assert titles(articles) == ["社区公交线路开通", "图书馆分馆开放"], width
         assert articles[0].paragraphs == [long_a, STORY_A[1] * 2], width
         assert articles[1].paragraphs == [long_b, STORY_B[1] * 3], width
+
+
+def test_hard_wrapped_paragraphs_without_blank_lines_start_at_their_indent():
+    lines = ["社区公交线路开通"]
+    for paragraph in (STORY_A[0] * 2, STORY_A[1] * 2, STORY_B[0] * 2):
+        wrapped_lines = textwrap.wrap(paragraph, 24)
+        lines += [IN + wrapped_lines[0], *wrapped_lines[1:]]
+    articles = read("\n".join(lines))
+    assert articles[0].paragraphs == [STORY_A[0] * 2, STORY_A[1] * 2, STORY_B[0] * 2]
 
 
 def test_numbered_subheads_belong_to_the_article():

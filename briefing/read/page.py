@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 FURNITURE, CREDIT, PHOTO, CAPTION = "furniture", "credit", "photo_credit", "caption"
 DATELINE, BYLINE, HEADING, SUBHEAD, BODY = "dateline", "byline", "heading", "subhead", "body"
 HEADLINE_BLOCK = "line of a headline block"
+STAFF_CREDIT = "editor credit"
 CAPTION_SHAPE = "caption shape (date, 图为, inline credit)"
 JUMP_TO = "jump_to"  # （下转第三版）: the story goes on elsewhere, it ends here
 _SKIPPED = (FURNITURE, PHOTO, CAPTION)
@@ -157,7 +158,7 @@ def _unwrapped(lines: list[_Line]) -> list[_Line]:
         above = out[-1] if out else None
         if above is not None and line.glued and _fills_the_width(pieces[-1][-1], width) \
                 and not _stands_alone(pieces[-1][-1]) and not _stands_alone(line.text) \
-                and not line.text.startswith("——"):  # a subtitle under a wrapped title
+                and not line.text.startswith("——") and not line.indented:  # a subtitle; a new paragraph
             pieces[-1].append(line.text)
             continue
         out.append(line)
@@ -221,8 +222,10 @@ def _kind(line: _Line, indented_page: bool) -> tuple[str, str]:
         return (JUMP_TO if "下" in text or "转" in text else FURNITURE), "jump line"
     if shapes.is_tail_dateline(text):
         return DATELINE, "dateline on its own line"
+    if shapes.is_staff_credit(text):
+        return CREDIT, STAFF_CREDIT
     if shapes.is_credit(text):
-        return CREDIT, "staff credit or bracketed line"
+        return CREDIT, "bracketed line (credit)"
     if shapes.is_photo_credit(text):
         return PHOTO, "picture credit"
     if shapes.is_caption(text, line.blanks_before, unindented):
@@ -428,7 +431,8 @@ class _Splitter:
             return i + 1
         if line.kind in (CREDIT, JUMP_TO):
             self.ended = self.ended or bool(self.current and self.current.paragraphs)
-            self.joinable = False
+            # an editor's credit may stand in a column break: the paragraph can carry on past it
+            self.joinable = self.joinable and line.reason == STAFF_CREDIT
             return i + 1
         if line.kind == DATELINE:
             self._dateline(line)

@@ -162,6 +162,11 @@ _NUMBERED_SUBHEAD = re.compile(r"^[（(][一二三四五六七八九十\d]{1,3}[
 _PICTURE_AND_TEXT = re.compile(r"^(?:[\u4e00-\u9fff]\s?){2,4}图\s+(?:[\u4e00-\u9fff]\s?){2,4}文$")
 
 
+def is_staff_credit(text: str) -> bool:
+    """An editor's or designer's credit (本版责编：某某 版式设计：某某): page furniture."""
+    return len(text) <= 60 and bool(_STAFF_CREDIT.match(_simplified(text)))
+
+
 def is_credit(text: str) -> bool:
     """A staff credit (本期统筹：许 诺) or a whole bracketed line ((本报记者黄超、常钦), (下转第二版))."""
     if len(text) > 160:
