@@ -137,6 +137,10 @@ def build(
     bitrate: Annotated[Optional[int], typer.Option("--bitrate", help="MP3 bit rate in kbit/s (default 96).")] = None,
     music_bed: Annotated[Optional[Path], typer.Option("--music-bed", help="Music to play under the opening, "
                                                       "ducked under the voice (your own file).")] = None,
+    minutes: Annotated[Optional[float], typer.Option("--minutes", help="Length of the bulletin, opening and "
+                                                     "closing included: the most important stories that fit.")] = None,
+    allow_repeats: Annotated[Optional[bool], typer.Option("--allow-repeats", help="Read stories broadcast in the "
+                                                          "last repeat_days days again.")] = None,
 ) -> None:
     """Build today's bulletin from INPUTS (or the configured sources) and publish it to the feed."""
     from .console import RichProgress
@@ -145,23 +149,37 @@ def build(
     settings = _settings(out_dir=out, engine=engine, offline_engine=offline_engine, voice=voice, date=date, base_url=base_url,
                          item_seconds=item_seconds, max_items=max_items, keep=keep, input_format=input_format,
                          skip_failed=skip_failed, concurrency=concurrency, cache_dir=cache_dir,
-                         bitrate_kbps=bitrate, music_bed=music_bed)
+                         bitrate_kbps=bitrate, music_bed=music_bed, minutes=minutes, allow_repeats=allow_repeats)
     notes: list[str] = []
     with RichProgress(enabled=not _state["quiet"], notes=notes) as progress:
-        result = run_build(list(inputs or settings.sources), Context(settings, progress))
+        if settings.editions:
+            from .editions import build_editions
+
+            built = build_editions(list(inputs or settings.sources), settings, progress)
+        else:
+            built = [(None, run_build(list(inputs or settings.sources), Context(settings, progress)))]
     for note in notes:
         _echo(note)
+    for edition, result in built:
+        _summary(result, settings.out_dir / edition.name if edition else settings.out_dir,
+                 f"{edition.name}: " if edition else "")
+    if settings.editions:
+        _echo(f"show page: {settings.out_dir / 'index.html'}")
+
+
+def _summary(result, out: Path, prefix: str) -> None:
     episode = result.episode
     minutes, seconds = divmod(int(round(episode.duration)), 60)
-    _echo(f"episode: {settings.out_dir / 'episodes' / episode.media}")
+    _echo(f"{prefix}episode: {out / 'episodes' / episode.media}")
     _echo(f"duration: {minutes}:{seconds:02d} ({episode.duration:.1f} s), {_count(result.items, 'item')}")
     _echo(f"engine: {result.engine}" + (f" (fell back to offline for: {', '.join(result.fallbacks)})"
                                         if result.fallbacks else ""))
     _echo(f"speech: {result.synthesized_items} of {_count(result.items, 'story')} synthesized"
-          + (", the rest from the cache" if result.synthesized_items < result.items else ""))
-    _echo(f"feed: {settings.out_dir / 'feed.xml'}")
+          + (", the rest from the cache" if result.synthesized_items < result.items else "")
+          + f"; clips: {result.clips - result.synthesized} of {result.clips} from the cache")
+    _echo(f"{prefix}feed: {out / 'feed.xml'}")
     took_minutes, took_seconds = divmod(int(round(result.seconds)), 60)
-    _echo(f"done: episode {episode.date} ({minutes}:{seconds:02d}), {_count(result.items, 'item')}, "
+    _echo(f"{prefix}done: episode {episode.date} ({minutes}:{seconds:02d}), {_count(result.items, 'item')}, "
           f"{_count(len(result.fallbacks), 'fallback')}, engine {result.engine}, {took_minutes}m{took_seconds:02d}s")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from .editions import editions_from_config
 from .errors import ConfigError
 from .models import Source
 from .settings import Settings, Show
@@ -29,12 +30,13 @@ _BUILD_KEYS = {
     "engine": "engine", "offline_engine": "offline_engine", "rate": "rate", "item_seconds": "item_seconds", "max_items": "max_items",
     "bitrate_kbps": "bitrate_kbps", "keep": "keep", "concurrency": "concurrency",
     "probe_timeout": "probe_timeout", "skip_failed": "skip_failed", "edge_timeout": "edge_timeout",
-    "edge_retries": "edge_retries", "lock_wait": "lock_wait",
+    "edge_retries": "edge_retries", "lock_wait": "lock_wait", "minutes": "minutes", "repeat_days": "repeat_days",
+    "loudness_lufs": "loudness_lufs",
 }
 _PUBLISH_KEYS = {"base_url": "base_url", "out_dir": "out_dir", "cache_dir": "cache_dir"}
 _WORDING_KEYS = {"opening": "opening_words", "transition": "transition_words", "closing": "closing_words"}
 _SOURCE_KEYS = {"path", "url", "max_items"}
-_TABLES = ("show", "build", "publish", "wording", "voices", "sources")
+_TABLES = ("show", "build", "publish", "wording", "voices", "sources", "editions")
 
 
 def find_config(explicit: Path | None) -> Path | None:
@@ -65,9 +67,11 @@ def settings_from_mapping(data: dict[str, Any], base: Path = Path("."), origin: 
     wording_values = _table(data.get("wording", {}), _WORDING_KEYS, Settings, base, f"{origin} [wording]")
     voices = _voices(data.get("voices", {}), f"{origin} [voices]")
     sources = _sources(data.get("sources", []), base, f"{origin} [[sources]]")
+    editions = editions_from_config(data.get("editions", []), f"{origin} [[editions]]")
     publish_values.setdefault("out_dir", base / Settings.out_dir)  # output lives beside the config
     try:
-        return Settings(show=Show(**show_values), voices=voices, sources=sources, **build_values, **publish_values,
+        return Settings(show=Show(**show_values), voices=voices, sources=sources, editions=editions,
+                        **build_values, **publish_values,
                         **wording_values)
     except ConfigError as exc:
         raise ConfigError(f"{origin}: {exc}") from None

@@ -39,6 +39,7 @@ class Article:
     url: str | None = None
     published: str | None = None
     source: str | None = None
+    coverage: int = 1  # how many inputs carry this story (the read stage keeps one copy)
 
     def to_json(self) -> dict:
         return {

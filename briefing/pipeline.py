@@ -1,7 +1,7 @@
 """The stage list: one place that says what a build does, in order.
 
 Each stage is a function from one plain data object to the next (see models.py):
-sources -> articles -> items -> script -> speech -> bulletin -> episode.
+sources -> articles -> selected articles -> items -> script -> speech -> bulletin -> episode.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .models import Episode
 from .publish import publish
 from .publish.lock import build_lock
 from .script import write_script
+from .selection import record_broadcast, select_stories
 from .speech import speak
 from .speech.cache import prune as prune_cache
 
@@ -36,6 +37,7 @@ class Stage:
 
 STAGES: tuple[Stage, ...] = (
     Stage("read", read_articles),
+    Stage("select", select_stories),
     Stage("leads", write_leads),
     Stage("script", write_script),
     Stage("speak", speak),
@@ -55,6 +57,7 @@ class BuildResult:
     seconds: float
     timings: dict[str, float]
     cpu_seconds: dict[str, float]
+    clips: int = 0  # spoken segments in the bulletin; those not synthesized came from the cache
 
 
 def _in_background(work: Callable[[Context], None], ctx: Context) -> None:
@@ -82,10 +85,12 @@ def build(sources: list[str], ctx: Context) -> BuildResult:
             with ctx.timed(stage.name):
                 data = stage.run(data, ctx)
             produced[stage.name] = data
+        # only once the episode is out: a build killed before leaves the memory of the last one
+        record_broadcast(produced["select"], produced["assemble"].script.items, ctx)
         prune_cache(ctx.settings.cache)
     bulletin = produced["assemble"]
     return BuildResult(episode=data, engine=bulletin.engine, items=len(bulletin.script.items),
                        fallbacks=bulletin.fallbacks, synthesized=bulletin.synthesized,
                        synthesized_items=bulletin.synthesized_items,
                        seconds=time.perf_counter() - started, timings=dict(ctx.timings),
-                       cpu_seconds=dict(ctx.cpu_seconds))
+                       cpu_seconds=dict(ctx.cpu_seconds), clips=len(bulletin.script.segments))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
+from .editions import Edition, edition_settings
 from .errors import ConfigError
 from .models import Source
 
@@ -63,6 +64,11 @@ class Settings:
     opening_words: str | None = None  # bulletin opening with {show} {date} {count}; None: the language's own
     transition_words: str | None = None  # said before each story after the first; " | " separates alternatives
     closing_words: str | None = None  # bulletin closing; None: the language's own
+    minutes: float | None = None  # the bulletin's length, opening and closing included; None: what the stories add up to
+    repeat_days: int = 3  # a story broadcast in this many days before is left out (see briefing.selection)
+    allow_repeats: bool = False
+    loudness_lufs: float = -16.0  # integrated loudness of the MP3 (podcasts -16, smart speakers -14)
+    editions: tuple[Edition, ...] = ()  # each published as its own podcast under OUT/NAME/
 
     def __post_init__(self) -> None:
         from .speech.engine import ENGINES, OFFLINE_ENGINES  # here: the speech package imports settings
@@ -86,6 +92,13 @@ class Settings:
         _check(1 <= self.edge_timeout <= 600, f"edge timeout must be 1-600 seconds, not {self.edge_timeout}")
         _check(0 <= self.edge_retries <= 10, f"edge retries must be 0-10, not {self.edge_retries}")
         _check(self.lock_wait >= 0, f"lock wait must be 0 or more seconds, not {self.lock_wait}")
+        _check(self.minutes is None or 0.5 <= self.minutes <= 180,
+               f"minutes must be between 0.5 and 180, not {self.minutes}")
+        _check(0 <= self.repeat_days <= 30, f"repeat days must be 0-30, not {self.repeat_days}")
+        _check(-30 <= self.loudness_lufs <= -10, f"loudness must be -30 to -10 LUFS, not {self.loudness_lufs}")
+        _check(len({e.name for e in self.editions}) == len(self.editions), "two editions have the same name")
+        for edition in self.editions:
+            edition_settings(self, edition)  # each edition's values checked now, not halfway through a build
         _check(1 <= self.concurrency <= 32, f"concurrency must be between 1 and 32, not {self.concurrency}")
         _check(bool(re.fullmatch(r"[+-]\d+%", self.rate)),
                f"rate must look like +10% or -5%, not {self.rate!r}")

@@ -16,19 +16,31 @@ def _key(text: str) -> str:
 
 
 def drop_duplicates(articles: list[Article]) -> list[Article]:
-    """Keep the first of articles with the same title or a near-identical opening."""
+    """Keep the first of articles with the same title or a near-identical opening, with the text
+    of the fullest copy, and count the copies in its `coverage`."""
     kept: list[str] = []  # the openings of the articles kept
-    titles: set[str] = set()
+    titles: dict[str, Article] = {}
     out: list[Article] = []
     for article in articles:
         title = _key(article.title)
         opening = _key(" ".join(article.paragraphs[:1]))[:300]
-        if (title and title in titles) or (opening and any(_similar(opening, other) for other in kept)):
+        first = titles.get(title) if title else None
+        if first is None and opening:
+            first = next((out[n] for n, other in enumerate(kept) if _similar(opening, other)), None)
+        if first is not None:
+            _absorb(first, article)
             continue
-        titles.add(title)
+        titles[title] = article
         kept.append(opening)
         out.append(article)
     return out
+
+
+def _absorb(first: Article, copy: Article) -> None:
+    """`first` (the copy placed highest) takes the text of `copy` when that is fuller."""
+    first.coverage += 1
+    if sum(map(len, copy.paragraphs)) > sum(map(len, first.paragraphs)):
+        first.paragraphs = copy.paragraphs
 
 
 def _similar(a: str, b: str) -> bool:
