@@ -171,10 +171,10 @@ def _summary(result, out: Path, prefix: str) -> None:
     episode = result.episode
     minutes, seconds = divmod(int(round(episode.duration)), 60)
     _echo(f"{prefix}episode: {out / 'episodes' / episode.media}")
-    _echo(f"duration: {minutes}:{seconds:02d} ({episode.duration:.1f} s), {_count(result.items, 'item')}")
-    _echo(f"engine: {result.engine}" + (f" (fell back to offline for: {', '.join(result.fallbacks)})"
+    _echo(f"{prefix}duration: {minutes}:{seconds:02d} ({episode.duration:.1f} s), {_count(result.items, 'item')}")
+    _echo(f"{prefix}engine: {result.engine}" + (f" (fell back to offline for: {', '.join(result.fallbacks)})"
                                         if result.fallbacks else ""))
-    _echo(f"speech: {result.synthesized_items} of {_count(result.items, 'story')} synthesized"
+    _echo(f"{prefix}speech: {result.synthesized_items} of {_count(result.items, 'story')} synthesized"
           + (", the rest from the cache" if result.synthesized_items < result.items else "")
           + f"; clips: {result.clips - result.synthesized} of {result.clips} from the cache")
     _echo(f"{prefix}feed: {out / 'feed.xml'}")
