@@ -155,6 +155,8 @@ def build(
         if settings.editions:
             from .editions import build_editions
 
+            if minutes is not None:
+                progress.note("--minutes is for a build without editions; each edition keeps its own minutes")
             built = build_editions(list(inputs or settings.sources), settings, progress)
         else:
             built = [(None, run_build(list(inputs or settings.sources), Context(settings, progress)))]

@@ -187,6 +187,8 @@ out_dir = "output"                     # feed.xml, episodes/, cover
 engine = "auto"                        # auto (online voice when reachable, else offline), edge, kokoro
 item_seconds = 30.0                    # speaking time per story
 # max_items = 10                       # stories per episode
+# minutes = 5                          # bulletin length, opening and closing included: the most important stories
+repeat_days = 3                        # stories read in this many days before are left out (0: never)
 bitrate_kbps = 96
 # keep = 30                            # episodes kept in the feed (oldest retired)
 concurrency = 8                        # online voice requests at once
@@ -199,6 +201,11 @@ concurrency = 8                        # online voice requests at once
 # [voices]                             # override voices/presets.toml
 # zh.kokoro = "zf_xiaoxiao"
 # zh.edge = "zh-CN-XiaoxiaoNeural"
+
+# [[editions]]                        # several bulletins in one build, each under OUT/NAME/
+# name = "brief"
+# title = "两分钟新闻"
+# minutes = 2                          # optional: voice, item_seconds, loudness, format = "flash"
 
 # Where the news comes from: files, folders, feed or page URLs, in this order.
 {sources}'''

@@ -105,7 +105,7 @@ def build_editions(sources: list, settings: Settings, progress: Progress) -> lis
     """Build and publish every edition, then the show page linking them."""
     from .context import Context
     from .files import write_atomic
-    from .flash import write_flash
+    from .flash import FLASH_MAX_MINUTES, write_flash
     from .pipeline import build
 
     results = []
@@ -116,6 +116,9 @@ def build_editions(sources: list, settings: Settings, progress: Progress) -> lis
         result = build(sources, Context(edition_values, _Named(progress, edition.name)))
         if edition.format == "flash":
             write_flash(edition_values)
+            if result.episode.duration > FLASH_MAX_MINUTES * 60 / 0.9:
+                progress.note(f"{edition.name}: runs {result.episode.duration / 60:.1f} minutes, over the "
+                              "10 minutes a flash briefing may last; lower its minutes")
         results.append((edition, result))
     write_atomic(settings.out_dir / SHOW_PAGE, render_show_page(settings))
     return results

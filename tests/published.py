@@ -38,10 +38,11 @@ def fake_edge_service() -> Iterator[object]:
 
 
 def build_episode(out: Path, date: str, news: list[dict] = NEWS, *options: str):
-    """Build one small episode for `date` into `out`; returns the CLI result."""
+    """Build one small episode for `date` into `out`; returns the CLI result. The same news on
+    several dates is read each time (--allow-repeats: these tests are about the feed, not the news)."""
     source = out.parent / f"news-{date}-{len(list(out.parent.glob('news-*')))}.json"
     source.write_text(json.dumps(news, ensure_ascii=False), encoding="utf-8")
-    result = run_cli("build", source, "--engine", "edge", "--out", out, "--date", date, *options)
+    result = run_cli("build", source, "--engine", "edge", "--out", out, "--date", date, "--allow-repeats", *options)
     assert result.exit_code == 0, result.output
     return result
 

@@ -176,7 +176,7 @@ def test_one_minute_keeps_the_most_important_story_and_says_what_was_dropped(tmp
     assert "dropped 6 for the 1-minute budget" in result.stdout
     for title in page[1:]:
         assert title in result.stdout
-    assert duration(next((out / "episodes").glob("*.mp3"))) <= 66
+    assert 0.9 * 60 <= duration(next((out / "episodes").glob("*.mp3"))) <= 1.1 * 60  # its lead grown to fill the minute
 
 
 def test_a_story_in_two_sources_is_read_once_from_its_fullest_copy_and_ranks_higher(tmp_path):
@@ -309,3 +309,31 @@ def test_a_bad_edition_is_named_with_the_fix(tmp_path, entry, message):
     result = run_cli("--config", config, "build", "x.txt")
     assert result.exit_code == 3, result.output
     assert message in result.stderr and "Traceback" not in result.output
+
+
+ENGLISH = [
+    {"id": "e1", "title": "Harbour ferry adds a night crossing",
+     "body": "The harbour ferry will run a late crossing every night from next Monday. The last boat leaves "
+             "the north pier at half past eleven, an hour later than now. Tickets cost the same as by day."},
+    {"id": "e2", "title": "School gardens win a city prize",
+     "body": "Four primary schools won the city's green prize for the vegetable gardens their pupils keep. "
+             "The prize money will pay for rain barrels and tools."},
+]
+
+
+def test_english_repeats_are_found_by_their_lead_and_the_window_is_repeat_days(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", write_news(tmp_path, ENGLISH, "d1.json"), *STANDIN, "--out", out,
+                   "--date", "2025-08-01").exit_code == 0
+    retitled = [{"id": "n1", "title": "Late ferry for night owls",
+                 "body": ENGLISH[0]["body"].replace("next Monday", "Monday")},
+                {"id": "n2", "title": "Market hall reopens", "body": "The old market hall reopened after a year of "
+                 "repairs, with forty stalls and a new roof that lets in daylight."}]
+    day2 = run_cli("build", write_news(tmp_path, retitled, "d2.json"), *STANDIN, "--out", out, "--date", "2025-08-02")
+    assert day2.exit_code == 0, day2.output
+    assert headlines(out, "2025-08-02") == ["Market hall reopens"]
+    # four days later the school story is old enough to be read again (repeat_days = 3)
+    day5 = run_cli("build", write_news(tmp_path, ENGLISH[1:], "d5.json"), *STANDIN, "--out", out,
+                   "--date", "2025-08-05")
+    assert day5.exit_code == 0, day5.output
+    assert headlines(out, "2025-08-05") == [ENGLISH[1]["title"]]

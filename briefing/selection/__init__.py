@@ -22,7 +22,7 @@ from ..context import Context
 from ..errors import InputError
 from ..leads import write_leads
 from ..models import Article, Item
-from .budget import fit
+from .budget import Estimator, fit
 from .memory import Broadcast, fingerprint, load_memory, normalised, recent, remember, similarity
 from .ranking import rank
 
@@ -31,6 +31,7 @@ __all__ = ["select_stories", "record_broadcast", "UPDATE_MARK"]
 log = logging.getLogger(__name__)
 
 UPDATE_MARK = {"zh": "更新：", "en": "Update: "}
+FILL_TOLERANCE = 0.08  # the last lead is stretched or cut when the estimate misses the slot by more
 NEARLY_SAME = 0.6  # lead similarity from which a story is the one already read
 _GENERATED_ID = re.compile(r".+-\d{2,}")  # what the read stage names a story that came without an id
 
@@ -54,7 +55,9 @@ def select_stories(articles: list[Article], ctx: Context) -> list[Article]:
     if not settings.allow_repeats:
         stories = _without_repeats(stories, ctx)
     if settings.minutes is not None and stories:
-        stories = _within_budget(stories, settings.minutes, ctx)
+        stories, some_dropped = _within_budget(stories, settings.minutes, ctx)
+        with ctx.timed("estimates"):
+            _fill_slot(stories, settings.minutes, some_dropped, ctx)
     return [s.article for s in stories]
 
 
@@ -112,7 +115,7 @@ def _stem(source: str | None) -> str:
     return name.rsplit(".", 1)[0] or "input"
 
 
-def _within_budget(stories: list[_Story], minutes: float, ctx: Context) -> list[_Story]:
+def _within_budget(stories: list[_Story], minutes: float, ctx: Context) -> tuple[list[_Story], bool]:
     result = fit([s.item for s in stories], ctx.settings, minutes)
     dropped = [stories[i].article.title for i in result.dropped]
     for title in dropped:
@@ -120,10 +123,43 @@ def _within_budget(stories: list[_Story], minutes: float, ctx: Context) -> list[
     log.debug("budget %.1f min: estimated %.1f s for %d stories", minutes, result.seconds, len(result.kept))
     if dropped:
         ctx.progress.note(f"dropped {len(dropped)} for the {minutes:g}-minute budget: " + "; ".join(dropped))
-    if result.seconds > minutes * 60 * 1.1:
-        ctx.progress.note(f"the most important story alone runs about {result.seconds / 60:.1f} minutes, "
-                          f"over the {minutes:g}-minute budget; lower --item-seconds to fit it")
-    return [stories[i] for i in result.kept]
+    return [stories[i] for i in result.kept], bool(dropped)
+
+
+FILL_ROUNDS = 4
+MIN_LEAD_SECONDS = 8.0
+
+
+def _fill_slot(stories: list[_Story], minutes: float, some_dropped: bool, ctx: Context) -> None:
+    """When whole stories miss the slot by more than FILL_TOLERANCE (one more would run over, one
+    fewer leaves a gap), lengthen or shorten the lead of the last story kept, the least important.
+    The other leads stay as they are, so their clips are shared with other editions and rebuilds."""
+    settings = ctx.settings
+    estimator = Estimator(settings.engine if settings.engine != "auto" else "edge")
+    target = minutes * 60
+    estimate = estimator.bulletin([s.item for s in stories], settings)
+    last = stories[-1]
+    short = estimate < (1 - FILL_TOLERANCE) * target
+    if short and not some_dropped:
+        ctx.progress.note(f"only about {estimate / 60:.1f} minutes of news for the {minutes:g}-minute budget")
+        return
+    for _ in range(FILL_ROUNDS):
+        if abs(estimate - target) <= FILL_TOLERANCE * target:
+            break
+        current = last.article.lead_seconds or settings.item_seconds
+        spoken = max(estimator.item(last.item), 1.0)
+        wanted = current * (spoken + target - estimate) / spoken
+        budget = min(max(wanted, MIN_LEAD_SECONDS), 3 * settings.item_seconds)
+        article = replace(last.article, lead_seconds=budget)
+        item = write_leads([article], ctx)[0]
+        trial = estimator.bulletin([s.item for s in stories[:-1]] + [item], settings)
+        if abs(trial - target) >= abs(estimate - target):
+            break  # the lead cannot grow (the story is read whole) or shrink any further
+        last.article, last.item, estimate = article, item, trial
+        log.debug("slot %.0f s: the last story's lead set to about %.0f s, estimated %.1f s", target, budget, estimate)
+    if estimate > (1 + 2 * FILL_TOLERANCE) * target:
+        ctx.progress.note(f"the most important story alone runs about {estimate / 60:.1f} minutes, over the "
+                          f"{minutes:g}-minute budget")
 
 
 def record_broadcast(selected: list[Article], items: list[Item], ctx: Context) -> None:
