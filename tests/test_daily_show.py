@@ -6,10 +6,10 @@ measured on the encoded MP3 with ffmpeg (tests/audio_probe.py), not with the pro
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from email.utils import format_datetime
-import datetime as dt
 from pathlib import Path
 
 import feedparser
