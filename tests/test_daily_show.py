@@ -329,9 +329,11 @@ def test_english_repeats_are_found_by_their_lead_and_the_window_is_repeat_days(t
                  "body": ENGLISH[0]["body"].replace("next Monday", "Monday")},
                 {"id": "n2", "title": "Market hall reopens", "body": "The old market hall reopened after a year of "
                  "repairs, with forty stalls and a new roof that lets in daylight."}]
-    day2 = run_cli("build", write_news(tmp_path, retitled, "d2.json"), *STANDIN, "--out", out, "--date", "2025-08-02")
+    day2 = run_cli("--debug", "build", write_news(tmp_path, retitled, "d2.json"), *STANDIN, "--out", out,
+                   "--date", "2025-08-02")
     assert day2.exit_code == 0, day2.output
     assert headlines(out, "2025-08-02") == ["Market hall reopens"]
+    assert "left out: Late ferry for night owls (already read on 2025-08-01)" in day2.stderr  # the --debug log
     # four days later the school story is old enough to be read again (repeat_days = 3)
     day5 = run_cli("build", write_news(tmp_path, ENGLISH[1:], "d5.json"), *STANDIN, "--out", out,
                    "--date", "2025-08-05")
