@@ -154,6 +154,10 @@ def build(
                                                       "ducked under the voice (your own file).")] = None,
     cluster: ClusterOpt = None,
     cluster_fallback: ClusterFallbackOpt = None,
+    minutes: Annotated[Optional[float], typer.Option("--minutes", help="Length of the bulletin, opening and "
+                                                     "closing included: the most important stories that fit.")] = None,
+    allow_repeats: Annotated[Optional[bool], typer.Option("--allow-repeats", help="Read stories broadcast in the "
+                                                          "last repeat_days days again.")] = None,
 ) -> None:
     """Build today's bulletin from INPUTS (or the configured sources) and publish it to the feed."""
     from .console import RichProgress
@@ -162,23 +166,40 @@ def build(
     settings = _settings(out_dir=out, engine=engine, offline_engine=offline_engine, voice=voice, date=date, base_url=base_url,
                          item_seconds=item_seconds, max_items=max_items, keep=keep, input_format=input_format,
                          skip_failed=skip_failed, concurrency=concurrency, cache_dir=cache_dir,
-                         bitrate_kbps=bitrate, music_bed=music_bed, cluster=cluster, cluster_fallback=cluster_fallback)
+                         bitrate_kbps=bitrate, music_bed=music_bed, minutes=minutes, allow_repeats=allow_repeats,
+                         cluster=cluster, cluster_fallback=cluster_fallback)
     notes: list[str] = []
     with RichProgress(enabled=not _state["quiet"], notes=notes) as progress:
-        result = run_build(list(inputs or settings.read.sources), Context(settings, progress))
+        if settings.editions:
+            from .editions import build_editions
+
+            if minutes is not None:
+                progress.note("--minutes is for a build without editions; each edition keeps its own minutes")
+            built = build_editions(list(inputs or settings.read.sources), settings, progress)
+        else:
+            built = [(None, run_build(list(inputs or settings.read.sources), Context(settings, progress)))]
     for note in notes:
         _echo(note)
+    for edition, result in built:
+        _summary(result, settings.out_dir / edition.name if edition else settings.out_dir,
+                 f"{edition.name}: " if edition else "")
+    if settings.editions:
+        _echo(f"show page: {settings.out_dir / 'index.html'}")
+
+
+def _summary(result, out: Path, prefix: str) -> None:
     episode = result.episode
     minutes, seconds = divmod(int(round(episode.duration)), 60)
-    _echo(f"episode: {settings.out_dir / 'episodes' / episode.media}")
-    _echo(f"duration: {minutes}:{seconds:02d} ({episode.duration:.1f} s), {_count(result.items, 'item')}")
-    _echo(f"engine: {result.engine}" + (f" (fell back to offline for: {', '.join(result.fallbacks)})"
+    _echo(f"{prefix}episode: {out / 'episodes' / episode.media}")
+    _echo(f"{prefix}duration: {minutes}:{seconds:02d} ({episode.duration:.1f} s), {_count(result.items, 'item')}")
+    _echo(f"{prefix}engine: {result.engine}" + (f" (fell back to offline for: {', '.join(result.fallbacks)})"
                                         if result.fallbacks else ""))
-    _echo(f"speech: {result.synthesized_items} of {_count(result.items, 'story')} synthesized"
-          + (", the rest from the cache" if result.synthesized_items < result.items else ""))
-    _echo(f"feed: {settings.out_dir / 'feed.xml'}")
+    _echo(f"{prefix}speech: {result.synthesized_items} of {_count(result.items, 'story')} synthesized"
+          + (", the rest from the cache" if result.synthesized_items < result.items else "")
+          + f"; clips: {result.clips - result.synthesized} of {result.clips} from the cache")
+    _echo(f"{prefix}feed: {out / 'feed.xml'}")
     took_minutes, took_seconds = divmod(int(round(result.seconds)), 60)
-    _echo(f"done: episode {episode.date} ({minutes}:{seconds:02d}), {_count(result.items, 'item')}, "
+    _echo(f"{prefix}done: episode {episode.date} ({minutes}:{seconds:02d}), {_count(result.items, 'item')}, "
           f"{_count(len(result.fallbacks), 'fallback')}, engine {result.engine}, {took_minutes}m{took_seconds:02d}s")
 
 

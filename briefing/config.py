@@ -16,6 +16,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from .editions import editions_from_config
 from .errors import ConfigError, InputError
 from .files import write_atomic
 from .read.fetch import check_url
@@ -32,13 +33,14 @@ _BUILD_KEYS = {
     "bitrate_kbps": "bitrate_kbps", "keep": "keep", "concurrency": "concurrency",
     "probe_timeout": "probe_timeout", "skip_failed": "skip_failed", "edge_timeout": "edge_timeout",
     "edge_retries": "edge_retries", "lock_wait": "lock_wait", "allow_private_links": "allow_private_links",
+    "minutes": "minutes", "repeat_days": "repeat_days", "loudness_lufs": "loudness_lufs",
 }
 _PUBLISH_KEYS = {"base_url": "base_url", "out_dir": "out_dir", "cache_dir": "cache_dir",
                  "allow_private_links": "allow_private_links"}
 _WORDING_KEYS = {"opening": "opening_words", "transition": "transition_words", "closing": "closing_words"}
 _CLUSTER_KEYS = {"address": "cluster", "fallback": "cluster_fallback", "connect_timeout": "cluster_timeout"}
 _SOURCE_KEYS = {"path", "url", "max_items"}
-_TABLES = ("show", "build", "publish", "wording", "voices", "sources", "cluster")
+_TABLES = ("show", "build", "publish", "wording", "voices", "sources", "cluster", "editions")
 
 
 def find_config(explicit: Path | None) -> Path | None:
@@ -70,10 +72,11 @@ def settings_from_mapping(data: dict[str, Any], base: Path = Path("."), origin: 
     cluster_values = _table(data.get("cluster", {}), _CLUSTER_KEYS, FIELD_TYPES, base, f"{origin} [cluster]")
     voices = _voices(data.get("voices", {}), f"{origin} [voices]")
     sources = _sources(data.get("sources", []), base, f"{origin} [[sources]]")
+    editions = editions_from_config(data.get("editions", []), f"{origin} [[editions]]")
     publish_values.setdefault("out_dir", base / Settings.out_dir)  # output lives beside the config
     try:
-        return Settings.make(show=Show(**show_values), voices=voices, sources=sources, **build_values,
-                             **publish_values, **wording_values, **cluster_values)
+        return Settings.make(show=Show(**show_values), voices=voices, sources=sources, editions=editions,
+                             **build_values, **publish_values, **wording_values, **cluster_values)
     except ConfigError as exc:
         raise ConfigError(f"{origin}: {exc}") from None
 
@@ -193,6 +196,8 @@ _TEMPLATE: tuple[tuple[str, str, tuple[tuple[str, str, object], ...]], ...] = (
         ("offline_engine", "the voice auto and a failing online voice fall back to", None),
         ("item_seconds", "speaking time per story", None),
         ("max_items", "stories per episode", 10),
+        ("minutes", "bulletin length, opening and closing included: the most important stories", 5),
+        ("repeat_days", "stories read in this many days before are left out (0: never)", None),
         ("bitrate_kbps", "", None),
         ("keep", "episodes kept in the feed (oldest retired)", 30),
         ("concurrency", "online voice requests at once", None),
@@ -232,6 +237,12 @@ def _toml_value(value: object) -> str:
     return _toml_string(str(value))
 
 
+_EDITIONS_EXAMPLE = [
+    "# [[editions]]                        # several bulletins in one build, each under OUT/NAME/",
+    '# name = "brief"', '# title = "两分钟新闻"',
+    '# minutes = 2                          # optional: voice, item_seconds, loudness, format = "flash"', ""]
+
+
 def _template_tables() -> list[str]:
     lines = ["# briefing.toml: your daily news bulletin. Edit, then run `briefing build`.",
              "# Every key is optional; the values shown are the defaults. Command-line options",
@@ -262,7 +273,8 @@ def render_template(sources: list[str]) -> str:
     if not blocks:
         blocks.append('# [[sources]]\n# path = "news/today.txt"\n# max_items = 10\n\n'
                       '# [[sources]]\n# url = "https://example.org/rss.xml"\n')
-    return "\n".join([*_template_tables(), "# Where the news comes from: files, folders, feed or page URLs, in this order.",
+    return "\n".join([*_template_tables(), *_EDITIONS_EXAMPLE,
+                      "# Where the news comes from: files, folders, feed or page URLs, in this order.",
                       "\n".join(blocks)])
 
 

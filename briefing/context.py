@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from .models import Article, Item
 from .settings import Settings
 
 log = logging.getLogger("briefing")
@@ -47,6 +48,9 @@ class BuildReport:
     synthesized: int = 0  # voice requests synthesized in this run (the rest came from the cache)
     synthesized_items: int = 0  # stories with at least one part synthesized in this run
     items: int = 0  # stories in the bulletin
+    selected: list[Article] = field(default_factory=list)  # what the select stage chose to read
+    spoken: list[Item] = field(default_factory=list)  # the stories the bulletin says (after any dropped)
+    clips: int = 0  # the bulletin's voice clips (synthesized or from the cache)
 
 
 @dataclass

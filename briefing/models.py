@@ -39,6 +39,8 @@ class Article:
     url: str | None = None
     published: str | None = None
     source: str | None = None
+    coverage: int = 1  # how many inputs carry this story (the read stage keeps one copy)
+    lead_seconds: float | None = None  # speaking time of its lead when the select stage sets one; None: item_seconds
 
     def to_json(self) -> dict:
         return {

@@ -1,10 +1,10 @@
 """The stage list: one place that says what a build does, in order.
 
 Each stage is a function from one plain data object to the next (see models.py):
-sources -> articles -> items -> script -> speech -> bulletin -> episode. The chain is
-typed: `Chain.then` only accepts a stage whose input is the previous stage's output, so
-mypy checks the order. A stage may name preparation that does not depend on its input
-(libraries, sounds, the cover); it runs in the background while the stage before it works.
+sources -> articles -> selected articles -> items -> script -> speech -> bulletin -> episode.
+The chain is typed: `Chain.then` only accepts a stage whose input is the previous stage's
+output, so mypy checks the order. A stage may name preparation that does not depend on its
+input (libraries, sounds, the cover); it runs in the background while the stage before it works.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from .publish import publish
 from .publish.lock import build_lock
 from .read import read_articles
 from .script import write_script
+from .selection import record_broadcast, select_stories
 from .speak import speak
 from .speak.cache import prune as prune_cache
 from .speak.cluster import cluster_session
@@ -72,6 +73,7 @@ class Chain(Generic[In, Out]):
 
 
 READ: Stage[list[str | Source], list[Article]] = Stage("read", read_articles)
+SELECT: Stage[list[Article], list[Article]] = Stage("select", select_stories)
 LEADS: Stage[list[Article], list[Item]] = Stage("leads", write_leads)
 SCRIPT: Stage[list[Item], Script] = Stage("script", write_script)
 SPEAK: Stage[Script, Speech] = Stage("speak", speak)
@@ -79,7 +81,7 @@ ASSEMBLE: Stage[Speech, Bulletin] = Stage("assemble", assemble, prepare=prepare_
 PUBLISH: Stage[Bulletin, Episode] = Stage("publish", publish)
 
 PIPELINE: Chain[list[str | Source], Episode] = \
-    Chain.start(READ).then(LEADS).then(SCRIPT).then(SPEAK).then(ASSEMBLE).then(PUBLISH)
+    Chain.start(READ).then(SELECT).then(LEADS).then(SCRIPT).then(SPEAK).then(ASSEMBLE).then(PUBLISH)
 STAGES = PIPELINE.stages
 
 
@@ -110,6 +112,11 @@ class BuildResult:
     @property
     def synthesized_items(self) -> int:
         return self.report.synthesized_items
+
+    @property
+    def clips(self) -> int:
+        """Voice clips in the bulletin; those not synthesized came from the cache."""
+        return self.report.clips
 
 
 def _in_background(work: Callable[[Context], None], ctx: Context) -> None:
@@ -148,6 +155,8 @@ def _build(sources: list[str | Source], ctx: Context) -> BuildResult:
         if remove_leftovers(out) + remove_leftovers(out / "episodes"):
             log.info("%s: removed temporary files left by a build that died", out)
         episode = PIPELINE.run(sources, ctx)
+        # only once the episode is out: a build killed before leaves the memory of the last one
+        record_broadcast(ctx.report.selected, ctx.report.spoken, ctx)
         prune_cache(ctx.settings.cache)
     return BuildResult(episode=episode, report=ctx.report, seconds=time.perf_counter() - started,
                        timings=dict(ctx.timings), cpu_seconds=dict(ctx.cpu_seconds))

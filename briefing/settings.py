@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from .editions import Edition, edition_settings
 from .errors import ConfigError
 from .models import Source
 
@@ -123,6 +124,20 @@ class ReadSettings:
 
 
 @dataclass(frozen=True)
+class SelectSettings:
+    """The select stage: which stories are read, in what order, in how much time."""
+
+    minutes: float | None = None  # the bulletin's length, opening and closing included; None: what the stories add up to
+    repeat_days: int = 3  # a story broadcast in this many days before is left out (see briefing.selection)
+    allow_repeats: bool = False
+
+    def __post_init__(self) -> None:
+        _check(self.minutes is None or 0.5 <= self.minutes <= 180,
+               f"minutes must be between 0.5 and 180, not {self.minutes}")
+        _check(0 <= self.repeat_days <= 30, f"repeat days must be 0-30, not {self.repeat_days}")
+
+
+@dataclass(frozen=True)
 class LeadSettings:
     """The leads stage: how long each story is read."""
 
@@ -189,11 +204,13 @@ class AssembleSettings:
 
     bitrate_kbps: int = 96
     music_bed: Path | None = None  # music under the opening (any file ffmpeg reads), ducked under the voice
+    loudness_lufs: float = -16.0  # integrated loudness of the MP3 (podcasts -16, smart speakers -14)
 
     def __post_init__(self) -> None:
         _check(self.bitrate_kbps in MP3_BITRATES,
                f"bitrate must be an MP3 bit rate ({', '.join(map(str, MP3_BITRATES))} kbit/s), "
                f"not {self.bitrate_kbps}")
+        _check(-30 <= self.loudness_lufs <= -10, f"loudness must be -30 to -10 LUFS, not {self.loudness_lufs}")
         _check(self.music_bed is None or Path(self.music_bed).is_file(),
                f"music bed {self.music_bed} does not exist; fix the path or leave the option out")
 
@@ -223,7 +240,7 @@ class PublishSettings:
         return self.base_url + "feed.xml"
 
 
-STAGE_GROUPS: dict[str, type] = {"read": ReadSettings, "leads": LeadSettings, "script": ScriptSettings,
+STAGE_GROUPS: dict[str, type] = {"read": ReadSettings, "select": SelectSettings, "leads": LeadSettings, "script": ScriptSettings,
                                  "speak": SpeakSettings, "assemble": AssembleSettings, "publish": PublishSettings}
 
 
@@ -236,7 +253,9 @@ class Settings:
     out_dir: Path = Path("output")
     cache_dir: Path | None = None  # None: OUT/.cache
     lock_wait: float = 0.0  # seconds a build waits for another build of the same output folder
+    editions: tuple[Edition, ...] = ()  # each published as its own podcast under OUT/NAME/
     read: ReadSettings = field(default_factory=ReadSettings)
+    select: SelectSettings = field(default_factory=SelectSettings)
     leads: LeadSettings = field(default_factory=LeadSettings)
     script: ScriptSettings = field(default_factory=ScriptSettings)
     speak: SpeakSettings = field(default_factory=SpeakSettings)
@@ -248,6 +267,9 @@ class Settings:
         _check_folder("output folder", self.out_dir)
         _check_folder("cache folder", self.cache_dir)
         _check_date(self.date)
+        _check(len({e.name for e in self.editions}) == len(self.editions), "two editions have the same name")
+        for edition in self.editions:
+            edition_settings(self, edition)  # each edition's values checked now, not halfway through a build
 
     @property
     def cache(self) -> Path:

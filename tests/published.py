@@ -38,11 +38,13 @@ def fake_edge_service() -> Iterator[object]:
 
 
 def build_episode(out: Path, date: str, news: list[dict] = NEWS, *options: str, config: Path | None = None):
-    """Build one small episode for `date` into `out` (with briefing.toml `config`); returns the CLI result."""
+    """Build one small episode for `date` into `out` (with briefing.toml `config`); returns the CLI result.
+    The same news on several dates is read each time (--allow-repeats: these tests are about the feed,
+    not the news)."""
     source = out.parent / f"news-{date}-{len(list(out.parent.glob('news-*')))}.json"
     source.write_text(json.dumps(news, ensure_ascii=False), encoding="utf-8")
-    result = run_cli(*(["--config", config] if config else []), "build", source, "--engine", "standin", "--offline-engine", "standin", "--out", out,
-                     "--date", date, *options)
+    result = run_cli(*(["--config", config] if config else []), "build", source, "--engine", "standin",
+                     "--offline-engine", "standin", "--out", out, "--date", date, "--allow-repeats", *options)
     assert result.exit_code == 0, result.output
     return result
 

@@ -193,7 +193,7 @@ def test_a_failed_feed_write_loses_nothing_published_before(tmp_path, monkeypatc
     news = tmp_path / "later.json"
     news.write_text(json.dumps(NEWS, ensure_ascii=False), encoding="utf-8")
     result = run_cli("build", news, "--engine", "standin", "--offline-engine", "standin", "--out", out,
-                     "--date", "2025-03-02", "--keep", "1")
+                     "--date", "2025-03-02", "--keep", "1", "--allow-repeats")
     monkeypatch.setattr(os, "replace", real_replace)
     assert result.exit_code == 6
     assert "No space left on device" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -70,7 +70,8 @@ def _assemble(speech: Speech, ctx: Context, staging: Path, cover: Path) -> Bulle
     mp3 = staging / f"{settings.date.isoformat()}-{digest}.mp3"
     with ctx.timed("mastering"):  # loudness, limiting, encoding and the check of the encoded file
         # in place: the raw mix is not needed again, and a second copy of a long bulletin is not free
-        mastered, measured = master_to_mp3(layout.mix, layout.rate, mp3, settings.assemble.bitrate_kbps, in_place=True)
+        mastered, measured = master_to_mp3(layout.mix, layout.rate, mp3, settings.assemble.bitrate_kbps,
+                                          target_lufs=settings.assemble.loudness_lufs, in_place=True)
     log.info("bulletin: %.1f LUFS, %.1f dBTP, %.1f s", measured.lufs, measured.true_peak, layout.duration)
     script = speech.script
     headlines = [item.title for item in script.items]

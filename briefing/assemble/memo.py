@@ -40,6 +40,7 @@ def bulletin_key(speech: Speech, settings: Settings, cover: Path) -> str | None:
         "segments": [[seg.kind, seg.item, [s.text for s in seg.sentences]] for seg in speech.script.segments],
         "items": [item.title for item in speech.script.items],
         "show": [show.title, show.author], "date": settings.date.isoformat(), "bitrate": settings.assemble.bitrate_kbps,
+        "loudness": settings.assemble.loudness_lufs,
         "bed": [str(bed), bed.stat().st_size, bed.stat().st_mtime] if bed else None,
         "cover": hashlib.sha256(cover.read_bytes()).hexdigest(),
     }

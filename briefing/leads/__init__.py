@@ -24,7 +24,7 @@ def write_leads(articles: list[Article], ctx: Context) -> list[Item]:
         raise InputError("the inputs hold no article to read; check them with `briefing articles`")
     items = []
     for number, article in enumerate(articles, 1):
-        lead = lead_of(article, settings.leads.item_seconds)
+        lead = lead_of(article, article.lead_seconds or settings.leads.item_seconds)
         title = article.title or headline_from(lead, article.lang)
         seconds = speaking_seconds(lead, article.lang)
         if article.title:

@@ -66,9 +66,16 @@ class _Index:
             self.postings.setdefault(shingle, []).append(number)
 
 
+def _absorb(first: Article, copy: Article) -> None:
+    """`first` (the copy placed highest) counts `copy` in its coverage and takes its text when fuller."""
+    first.coverage += 1
+    if sum(map(len, copy.paragraphs)) > sum(map(len, first.paragraphs)):
+        first.paragraphs = copy.paragraphs
+
+
 def drop_duplicates(articles: list[Article], limit: int | None = None) -> tuple[list[Article], int]:
-    """The first of each story, at most `limit` of them; and how many repeats were merged.
-    Every merge is logged (shown with --debug)."""
+    """The first of each story (with the fullest copy's text), at most `limit` of them; and how
+    many repeats were merged. Every merge is logged (shown with --debug)."""
     index = _Index()
     kept: list[Article] = []
     merged = 0
@@ -81,6 +88,7 @@ def drop_duplicates(articles: list[Article], limit: int | None = None) -> tuple[
             merged += 1
             log.info("%s: %r is the same story as %r from %s; read once", article.source, article.title,
                      kept[same].title, kept[same].source)
+            _absorb(kept[same], article)
             continue
         index.add(title, shingles)
         kept.append(article)

@@ -64,7 +64,8 @@ class _Group:
     clips: list[Clip] | None = None
     engine: str | None = None
     error: str | None = None
-    synthesized: int = 0
+    synthesized: int = 0  # segments synthesized (not from the cache)
+    story_synthesized: bool = False  # its headline or lead was synthesized (a transition alone does not count)
 
 
 class _Speaker:
@@ -100,7 +101,10 @@ class _Speaker:
         return group
 
     def _clips(self, engine_name: str, run: list[int], group: _Group) -> list[Clip]:
-        """Speak consecutive segments of one language in one request; split the result per segment."""
+        """Speak consecutive segments of one language; the segments not in the cache go in one request.
+
+        Each segment is cached on its own, so a story is found again wherever it stands in a
+        bulletin (another transition before it, another edition, another day)."""
         segments = [self.script.segments[i] for i in run]
         for segment in segments:
             if not any(s.spoken.strip() for s in segment.sentences):
@@ -108,27 +112,34 @@ class _Speaker:
         lang = segments[0].lang
         engine = self.engine(engine_name)
         voice = voice_for(engine, lang, self.ctx)
-        sentences = [s.spoken for segment in segments for s in segment.sentences]
         rate = self.ctx.settings.speak.rate
-        key = clip_key(sentences, engine_name, engine.version, voice, lang, rate)
-        clip = self.cache.get(key, engine_name, voice)
-        cached = clip is not None and len(clip.sentences) == len(sentences)
-        if not cached and self.ctx.cluster is not None:
-            clip = self.ctx.cluster.synthesize(key, engine, self.ctx.settings, sentences, voice, lang, rate)
-        elif not cached:
-            clip = engine.synthesize(sentences, voice, lang, rate)
-        clips, start = [], 0
-        for segment in segments:
-            count = len(segment.sentences)
-            clips.append(Clip(clip.sentences[start:start + count], clip.rate, clip.engine, clip.voice,
-                              key=f"{key}:{start}:{count}"))
-            start += count
-            if len(clips[-1].sentences) != count or not any(len(a) for a in clips[-1].sentences):
-                raise VoiceError(f"{engine_name} returned no audio for {segment.text[:40]!r}")
-        if not cached:
-            self.cache.put(key, clip)
-            group.synthesized += 1
-        return clips
+        keys = [clip_key([s.spoken for s in segment.sentences], engine_name, engine.version, voice, lang, rate)
+                for segment in segments]
+        clips: list[Clip | None] = []
+        for key, segment in zip(keys, segments):
+            clip = self.cache.get(key, engine_name, voice)
+            clips.append(clip if clip is not None and len(clip.sentences) == len(segment.sentences) else None)
+        missing = [n for n, clip in enumerate(clips) if clip is None]
+        if missing:
+            sentences = [s.spoken for n in missing for s in segments[n].sentences]
+            if self.ctx.cluster is not None:
+                task = clip_key(sentences, engine_name, engine.version, voice, lang, rate)
+                spoken = self.ctx.cluster.synthesize(task, engine, self.ctx.settings, sentences, voice, lang, rate)
+            else:
+                spoken = engine.synthesize(sentences, voice, lang, rate)
+            start = 0
+            for n in missing:
+                count = len(segments[n].sentences)
+                clip = Clip(spoken.sentences[start:start + count], spoken.rate, spoken.engine, spoken.voice)
+                start += count
+                if len(clip.sentences) != count or not any(len(a) for a in clip.sentences):
+                    raise VoiceError(f"{engine_name} returned no audio for {segments[n].text[:40]!r}")
+                self.cache.put(keys[n], clip)
+                clips[n] = clip
+            group.synthesized += len(missing)
+            group.story_synthesized = group.story_synthesized or any(
+                segments[n].kind != "transition" for n in missing)
+        return [Clip(c.sentences, c.rate, c.engine, c.voice, key=key) for c, key in zip(clips, keys) if c is not None]
 
     def _label(self, group: _Group) -> str:
         if group.item is None:
@@ -212,6 +223,7 @@ def speak(script: Script, ctx: Context) -> Speech:
         fallbacks.insert(0, "opening/closing")
     report = ctx.report
     report.engine, report.fallbacks, report.items = primary, fallbacks, len(final_script.items)
+    report.spoken, report.clips = final_script.items, len(final_script.segments)
     report.synthesized = sum(g.synthesized for g in groups)
-    report.synthesized_items = sum(1 for g in groups if g.item is not None and g.synthesized)
+    report.synthesized_items = sum(1 for g in groups if g.item is not None and g.story_synthesized)
     return Speech(script=final_script, clips=clips)
