@@ -190,7 +190,8 @@ def _is_dated_lede(unit: Considered) -> bool:
 def _can_open(unit: Considered, lang: Lang) -> bool:
     """Can the listener start here: not a question, not "他说"/"However", not a quotation first?"""
     short_question = _QUESTION.search(unit.text) and len(unit.text) <= _HEAD_QUESTION_CHARS[lang]
-    too_short = len(unit.text) < 2 * _MIN_CHARS[lang]  # "奥尔曼说明来意。" leaves who and where unsaid
+    # "周明说明来意。" leaves who, when and where unsaid; "Schools closed on Monday." does not
+    too_short = len(unit.text) < 2 * _MIN_CHARS[lang] and not _WHEN.search(unit.text)
     return not (_DANGLING[lang].match(unit.text) or short_question or too_short or unit.text[:1] in _QUOTE_OPENERS)
 
 
