@@ -173,8 +173,8 @@ def is_caption(text: str, lang: Lang) -> bool:
     if lang == "zh":
         if _ZH_PICTURE.search(text):
             return True
-        label = _ZH_LABEL.match(text)
-        return bool(label) and not _ZH_NOT_LABEL.search(label["label"])
+        zh_label = _ZH_LABEL.match(text)
+        return zh_label is not None and not _ZH_NOT_LABEL.search(zh_label["label"])
     label = _EN_LABEL.match(text)
     if label and not _EN_NOT_LABEL.search(label["label"]):
         return True
