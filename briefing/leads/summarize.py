@@ -106,7 +106,7 @@ def choose_lead(article: Article, seconds: float) -> LeadChoice:
         while len(readable) > 1 and not _can_open(readable[0], lang):
             readable.pop(0).reason = "cannot open a lead"
         return _done(units, readable, lang, seconds, "the story is read whole")
-    candidates = [u for u in readable if len(u.text) >= _MIN_CHARS[lang]]
+    candidates = [u for u in readable if len(u.text) >= _MIN_CHARS[lang] and (lang == "zh" or len(u.text.split()) >= 5)]
     for unit in readable:
         if unit not in candidates:
             unit.reason = "too short to stand alone"
