@@ -275,3 +275,24 @@ def test_the_checker_reports_each_problem_and_fails(tmp_path):
     summary = result.stdout.strip().splitlines()[-1]
     assert summary == ("checked 3 leads: speaker tag only 1, caption or photo label 1, picture reference 1, "
                        "opens on a subhead 1, unclosed quote 1")
+
+
+def test_a_picture_pointer_is_not_spoken():
+    from briefing.leads.speakable import speakable
+
+    assert speakable("Tom Hadley (pictured) said 20 people came to the shop (left).", "en") == (
+        "Tom Hadley said twenty people came to the shop.")
+
+
+def test_dash_list_items_and_very_short_sentences_do_not_open_a_lead():
+    article = Article(title="全市防汛能力提升", lang="zh", paragraphs=[
+        "周明说明来意。",
+        "今年以来，全市新建防汛物资仓库十二座，储备沙袋五十万条，组建应急抢险队伍八十支，防汛能力明显提升。",
+        "——预警能力持续增强。",
+        "全市新建自动雨量站三百个，暴雨预警信息可在十分钟内发送到每一位村组干部的手机上。",
+    ])
+    units = units_of(article.paragraphs, "zh")
+    assert _unit(units, "——预警").role == "list marker"
+    for seconds in BUDGETS:
+        lead = choose_lead(article, seconds).lead
+        assert not lead.startswith(("周明说明来意", "——")), lead

@@ -41,7 +41,7 @@ ZH_CAPTION = re.compile(r"^(?:图为|图片为|照片为|上图|下图|左图|�
 PICTURE_ASIDE = re.compile(r"\((?:pictured|left|right|above|below|inset)[^()]{0,30}\)|[（(]资料图片?[）)]",
                            re.IGNORECASE)
 LIST_MARKER = re.compile(r"^(?:\d{1,2}\s*[.、．)）]|[（(]\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[）)]"
-                         r"|[一二三四五六七八九十]{1,3}\s*[、．]|[①②③④⑤⑥⑦⑧⑨⑩]|[•▪◆●■]|[a-z0-9][.)]\s)")
+                         r"|[一二三四五六七八九十]{1,3}\s*[、．]|[①②③④⑤⑥⑦⑧⑨⑩]|[•▪◆●■]|——|[a-z0-9][.)]\s)")
 ZH_SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?]+[”’」』）)]*|$)")
 EN_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 CHECKS = ("speaker tag only", "caption or photo label", "picture reference", "opens on a subhead", "unclosed quote")

@@ -216,7 +216,14 @@ _EN_RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
 ]
 
 
+# "(pictured)", "(left)": pointers to a photo the listener cannot see.
+_EN_PICTURE_POINTER = re.compile(r"\s*\((?:pictured|picture|photo|left|right|above|below|centre|center|inset|file photo|"
+                                 r"(?:pictured\s+)?(?:second|third|far|top|bottom)\s+(?:left|right)|pictured\s+[^()]{1,30})\)",
+                                 re.IGNORECASE)
+
+
 def _speakable_en(text: str) -> str:
+    text = _EN_PICTURE_POINTER.sub("", text)
     for pattern, spell in _EN_RULES:
         text = pattern.sub(spell, text)
     text = re.sub(r"\s*(?:—|--|–)\s*", ", ", text)

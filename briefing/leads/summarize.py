@@ -29,6 +29,7 @@ QUOTE_FACTOR = 0.5  # a quotation rarely makes a good lead sentence on its own
 QUOTED_SHARE = 0.4  # ... nor does a sentence that is mostly quotation
 DANGLING_FACTOR = 0.8  # "他说" / "However" without the sentence before it
 OPENING_CHOICES = 3  # the lead starts with one of the opening paragraph's first sentences
+FIRST_BONUS = 0.35  # a first sentence saying when it happened is worth this much more
 LEDE_SHARE = 0.9  # ... when it scores at least this share of the story's most salient sentence
 _MIN_CHARS = {"zh": 8, "en": 20}
 _QUOTE_OPENERS = "“‘「『\"'"
@@ -102,8 +103,10 @@ def choose_lead(article: Article, seconds: float) -> LeadChoice:
             unit.reason = "repeats the headline"
     readable = [u for u in units if not u.reason]
     if readable and sum(u.seconds for u in readable) <= seconds:
+        while len(readable) > 1 and not _can_open(readable[0], lang):
+            readable.pop(0).reason = "cannot open a lead"
         return _done(units, readable, lang, seconds, "the story is read whole")
-    candidates = [u for u in readable if len(u.text) >= _MIN_CHARS[lang]]
+    candidates = [u for u in readable if len(u.text) >= _MIN_CHARS[lang] and (lang == "zh" or len(u.text.split()) >= 5)]
     for unit in readable:
         if unit not in candidates:
             unit.reason = "too short to stand alone"
@@ -151,7 +154,8 @@ def _opening(candidates: list[Considered], seconds: float, lang: Lang) -> Consid
     lede = max(fitting or standing, key=lambda u: u.score or 0.0)
     elsewhere = [u for u in candidates if u.seconds <= seconds and _can_open(u, lang)]
     best = max(elsewhere, key=lambda u: u.score or 0.0, default=lede)
-    if lede.seconds <= seconds and (lede.score or 0.0) >= LEDE_SHARE * (best.score or 0.0):
+    if lede.seconds <= seconds and (lede.score or 0.0) >= LEDE_SHARE * (best.score or 0.0) and (
+            _can_open(lede, lang) or not elsewhere):
         return lede
     return best
 
@@ -165,7 +169,7 @@ def _best_fitting(pool: list[Considered], seconds: float, step: float = 0.25) ->
     best: list[tuple[float, tuple[int, ...]]] = [(0.0, ())] * (slots + 1)
     for index, unit in enumerate(pool):
         weight = max(1, round(unit.seconds / step))
-        value = (unit.score or 0.0) * unit.seconds
+        value = (unit.score or 0.0) * unit.seconds * (1 + FIRST_BONUS if _is_dated_lede(unit) else 1)
         for room in range(slots, weight - 1, -1):
             candidate = best[room - weight][0] + value
             if candidate > best[room][0]:
@@ -173,10 +177,22 @@ def _best_fitting(pool: list[Considered], seconds: float, step: float = 0.25) ->
     return [pool[i] for i in max(best)[1]]
 
 
+_WHEN = re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}日[，,上下晚凌]|\d{4}年|近日|日前|昨天|今天|今年|当地时间|"
+                   r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|last (?:week|month|year)|"
+                   r"January|February|March|April|May|June|July|August|September|October|November|December)\b")
+
+
+def _is_dated_lede(unit: Considered) -> bool:
+    """The story's first sentence telling when it happened: the who/what/when/where a bulletin opens on."""
+    return unit.order == 0 and bool(_WHEN.search(unit.text))
+
+
 def _can_open(unit: Considered, lang: Lang) -> bool:
     """Can the listener start here: not a question, not "他说"/"However", not a quotation first?"""
     short_question = _QUESTION.search(unit.text) and len(unit.text) <= _HEAD_QUESTION_CHARS[lang]
-    return not (_DANGLING[lang].match(unit.text) or short_question or unit.text[:1] in _QUOTE_OPENERS)
+    # "周明说明来意。" leaves who, when and where unsaid; "Schools closed on Monday." does not
+    too_short = len(unit.text) < 2 * _MIN_CHARS[lang] and not _WHEN.search(unit.text)
+    return not (_DANGLING[lang].match(unit.text) or short_question or too_short or unit.text[:1] in _QUOTE_OPENERS)
 
 
 def _fill(opening: Considered, candidates: list[Considered], units: list[Considered], seconds: float,

@@ -59,7 +59,7 @@ _ZH_NOT_LABEL = re.compile(rf"{_ZH_SPEECH}$|(?:显示|表明|认为|提出|要�
 # Subheads and list markers: 1.…, 一、…, （二）…, ①…, 第二，…, 三是…; "1.", "(a)", "- ", "• ".
 _ZH_LIST = re.compile(r"^(?:\d{1,2}\s*[.、．)）]|[（(]\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[）)]|[一二三四五六七八九十]{1,3}\s*[、．.]"
                       r"|[①②③④⑤⑥⑦⑧⑨⑩]|第[一二三四五六七八九十]{1,3}\s*[，、,]|[一二三四五六七八九十]{1,2}是|其[一二三四五]\s*[，、,]"
-                      r"|[•·▪◆●■□▶►\-*])")
+                      r"|[•·▪◆●■□▶►\-*]|——|—)")
 _EN_LIST = re.compile(r"^(?:\d{1,2}[.)]\s|\([a-z0-9]{1,2}\)\s|[a-z][.)]\s|[•·▪◆●■□▶►*-]\s|(?:First|Second|Third|Fourth|"
                       r"Fifth|Finally|Firstly|Secondly|Thirdly)\s*[,:])")
 _QUESTION = re.compile(r"[？?][”’」』\"')）]*$")
@@ -173,8 +173,8 @@ def is_caption(text: str, lang: Lang) -> bool:
     if lang == "zh":
         if _ZH_PICTURE.search(text):
             return True
-        label = _ZH_LABEL.match(text)
-        return bool(label) and not _ZH_NOT_LABEL.search(label["label"])
+        zh_label = _ZH_LABEL.match(text)
+        return zh_label is not None and not _ZH_NOT_LABEL.search(zh_label["label"])
     label = _EN_LABEL.match(text)
     if label and not _EN_NOT_LABEL.search(label["label"]):
         return True
