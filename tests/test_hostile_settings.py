@@ -163,7 +163,7 @@ def test_init_in_a_read_only_folder_is_one_line(tmp_path):
 def test_jieba_and_onnxruntime_keep_their_caches_out_of_the_shared_temp_folder(tmp_path):
     shared, home = tmp_path / "shared-tmp", tmp_path / "cache-home"
     shared.mkdir()
-    script = ("from briefing.read.wordbreak import jieba_module; jieba_module().lcut('今天天气很好，我们去公园散步。');"
+    script = ("from briefing.text.words import jieba_module; jieba_module().lcut('今天天气很好，我们去公园散步。');"
               "from briefing.speak.kokoro import _import_onnxruntime; _import_onnxruntime()")
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "TMPDIR": str(shared), "XDG_CACHE_HOME": str(home)})

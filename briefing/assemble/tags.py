@@ -8,6 +8,7 @@ from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE
 from mutagen.id3._tags import save_frame
 
 from ..models import Chapter
+from ..text.script import has_han
 
 
 class _ChaptersInOrderID3(ID3):
@@ -35,7 +36,7 @@ def write_tags(mp3: Path, *, title: str, artist: str, album: str, date: str, sum
     tags.add(TALB(encoding=3, text=album))
     tags.add(TDRC(encoding=3, text=date))
     tags.add(TCON(encoding=3, text="Podcast"))
-    tags.add(COMM(encoding=3, lang="chi" if _has_cjk(summary) else "eng", desc="", text=summary))
+    tags.add(COMM(encoding=3, lang="chi" if has_han(summary) else "eng", desc="", text=summary))
     if cover is not None:
         data, mime = cover
         tags.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=data))
@@ -50,7 +51,3 @@ def write_tags(mp3: Path, *, title: str, artist: str, album: str, date: str, sum
 
 def _ms(seconds: float) -> int:
     return int(round(seconds * 1000))
-
-
-def _has_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)

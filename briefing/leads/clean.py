@@ -10,17 +10,18 @@ import re
 
 from ..models import Lang
 from .units import PICTURE_REFERENCE, ZH_PICTURE_ASIDE
+from ..text.script import HAN_RANGES
 
-_AGENCY = r"(?:新华社|中新社|本报|人民日报|中新网|新华网|央视网|人民网|[\u4e00-\u9fff]{1,8}(?:社|报|台|网))"
+_AGENCY = rf"(?:新华社|中新社|本报|人民日报|中新网|新华网|央视网|人民网|[{HAN_RANGES}]{{1,8}}(?:社|报|台|网))"
 _DATE = r"(?:\d{4}年)?\d{1,2}月\d{1,2}日"
 _REPORTER = r"[（(]\s*(?:记者|通讯员|特约记者|实习生|见习记者)[^（）()]{0,60}[）)]"
 _ZH_LEADING = [
     # 新华社北京2月15日电（记者 樊曦）, 本报讯（记者 …）, 中新网2月15日电
-    re.compile(rf"^(?:{_AGENCY}[\u4e00-\u9fff]{{0,12}}?{_DATE}(?:电|讯|消息)|本报讯|本报消息|{_AGENCY}消息)"
+    re.compile(rf"^(?:{_AGENCY}[{HAN_RANGES}]{{0,12}}?{_DATE}(?:电|讯|消息)|本报讯|本报消息|{_AGENCY}消息)"
                rf"\s*(?:{_REPORTER})?\s*[：:，,]?\s*"),
     re.compile(rf"^{_REPORTER}\s*"),
-    re.compile(r"^[■●◆▲]\s*\S{0,12}(?:记者|通讯员)(?:\s*[\u4e00-\u9fff·]{2,4}(?=\s|$))+\s*"),
-    re.compile(r"^(?:文|图|文图|图文|记者|撰文|作者)\s*[/｜|：:]\s*[\u4e00-\u9fff·]{2,12}(?:\s+[\u4e00-\u9fff·]{2,12})*\s+"),
+    re.compile(rf"^[■●◆▲]\s*\S{{0,12}}(?:记者|通讯员)(?:\s*[{HAN_RANGES}·]{{2,4}}(?=\s|$))+\s*"),
+    re.compile(rf"^(?:文|图|文图|图文|记者|撰文|作者)\s*[/｜|：:]\s*[{HAN_RANGES}·]{{2,12}}(?:\s+[{HAN_RANGES}·]{{2,12}})*\s+"),
 ]
 _ZH_DROP = [
     re.compile(r"^[■●◆▲]"),  # bylines and credits set off by a mark
@@ -28,8 +29,8 @@ _ZH_DROP = [
                r"本文来源|校对|审核|统筹|策划|制图)\s*[】\]]?\s*[：:】]"),
     re.compile(r"^(?:图为|图片为|上图|下图|左图|右图|题图|图[①②③④⑤⑥1-9一二三四五六]?[：:])"),
     re.compile(r"^[（(][^（）()]{0,80}(?:摄|供图|制图|资料图片|图片来源[^（）()]*)[）)]$"),
-    re.compile(r"^[\u4e00-\u9fff]{0,10}(?:记者|通讯员|特约撰稿人)\s*[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,5}$"),
-    re.compile(r"(?:新华社|本报|中新社|人民日报)(?:记者|通讯员)?\s*[\u4e00-\u9fff·]{2,4}\s*摄$|新华社发(?:\s*[（(]?[\u4e00-\u9fff·]{2,4}作?[）)]?)?$"),
+    re.compile(rf"^[{HAN_RANGES}]{{0,10}}(?:记者|通讯员|特约撰稿人)\s*[{HAN_RANGES}·]{{2,4}}(?:\s+[{HAN_RANGES}·]{{2,4}}){{0,5}}$"),
+    re.compile(rf"(?:新华社|本报|中新社|人民日报)(?:记者|通讯员)?\s*[{HAN_RANGES}·]{{2,4}}\s*摄$|新华社发(?:\s*[（(]?[{HAN_RANGES}·]{{2,4}}作?[）)]?)?$"),
     re.compile(r"^[（(]?(?:完|责任编辑[：:].*|编辑[：:].*)[）)]?$"),
 ]
 _ZH_TRAILING = [

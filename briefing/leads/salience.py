@@ -14,6 +14,8 @@ from collections import Counter
 from functools import lru_cache
 
 from ..models import Lang
+from ..text.words import jieba_module
+from ..text.script import HAN_RANGES
 
 CENTRALITY_WEIGHT = 1.0
 TITLE_WEIGHT = 1.0
@@ -38,9 +40,9 @@ _ZH_FUNCTION = frozenset("""
 
 def content_words(text: str, lang: Lang) -> list[str]:
     if lang == "zh":
-        return [w for w in _jieba().lcut(text)
+        return [w for w in jieba_module().lcut(text)
                 if len(w) >= 2 and w not in _ZH_FUNCTION and w.lower() not in _zh_stop_words()
-                and re.search(r"[\u4e00-\u9fffA-Za-z]", w)]
+                and re.search(rf"[{HAN_RANGES}A-Za-z]", w)]
     return [w for w in re.findall(r"[a-z0-9][a-z0-9'’-]*", text.lower())
             if w not in _EN_STOP and len(w) > 1 and not w.isdigit()]
 
@@ -93,11 +95,6 @@ def _idf_function(bags: list[Counter], lang: Lang):
     return lambda word: 1.0 + math.log((1 + total) / (1 + spread.get(word, 0)))
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    from ..read.wordbreak import jieba_module
-
-    return jieba_module()
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +103,7 @@ def _zh_idf() -> tuple[dict[str, float], float]:
     file: importing jieba.analyse would also load its part-of-speech model, seconds we do not use."""
     from pathlib import Path
 
-    fields = (Path(_jieba().__file__).parent / "analyse" / "idf.txt").read_text("utf-8").split()
+    fields = (Path(jieba_module().__file__).parent / "analyse" / "idf.txt").read_text("utf-8").split()
     table = dict(zip(fields[0::2], map(float, fields[1::2])))
     values = sorted(table.values())
     return table, values[len(values) // 2]

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from ..models import Lang
+from ..text.words import jieba_module
 
 OPENERS = "“‘「『（(《【〔［[{"
 CLOSERS = "”’」』）)》】〕］]}"
@@ -77,17 +78,12 @@ def word_ends(sentence: str, lang: Lang) -> list[int]:
     """Offsets where a word ends outside quotes and brackets (jieba for Chinese)."""
     depths = depth_profile(sentence)
     if lang == "zh":
-        ends = [end for _, _, end in _jieba().tokenize(sentence)]
+        ends = [end for _, _, end in jieba_module().tokenize(sentence)]
     else:
         ends = [m.end() for m in re.finditer(r"\S+", sentence)]
     return [e for e in ends if 0 < e < len(sentence) and (depths is None or depths[e - 1] == 0)]
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    from ..read.wordbreak import jieba_module
-
-    return jieba_module()
 
 
 def _zh_spans(text: str) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import Lang
+from ..text.script import HAN_RANGES
 from .sentences import (
     OPENERS,
     depth_profile,
@@ -51,9 +52,9 @@ PICTURE_REFERENCE = re.compile(
 _ZH_PICTURE = re.compile(r"^(?:图为|图中|图片为|照片为|上图|下图|左图|右图|题图|图[①②③④⑤⑥⑦⑧⑨1-9一二三四五六])"
                          r"|[（(](?:左|右|中|前排|后排)[一二三四五六七八九1-9]?[左右]?[一二三四五六七八九1-9]?[）)]"
                          r"|[（(](?:资料图片?|图片来源[^（）()]*|[^（）()]{0,20}摄|见图[^（）()]*|如图[^（）()]*)[）)]$"
-                         r"|(?:摄于|拍摄于)[^，。]{0,20}[。]?$|(?:新华社|本报)(?:记者)?[\u4e00-\u9fff·\s]{2,8}摄[。]?$")
+                         rf"|(?:摄于|拍摄于)[^，。]{{0,20}}[。]?$|(?:新华社|本报)(?:记者)?[{HAN_RANGES}·\s]{{2,8}}摄[。]?$")
 ZH_PICTURE_ASIDE = re.compile(r"[（(](?:资料图片?|图片来源[^（）()]*|见图[^（）()]*|如图[^（）()]*|图[①②③④⑤⑥1-9]?)[）)]")
-_ZH_LABEL = re.compile(r"^(?P<label>[\u4e00-\u9fffA-Za-z]{1,6})[：:](?!“|\")")
+_ZH_LABEL = re.compile(rf"^(?P<label>[{HAN_RANGES}A-Za-z]{{1,6}})[：:](?!“|\")")
 _ZH_NOT_LABEL = re.compile(rf"{_ZH_SPEECH}$|(?:显示|表明|认为|提出|要求|规定|明确|发现|透露|宣布|通知|公告|问|答|是|为)$")
 
 # Subheads and list markers: 1.…, 一、…, （二）…, ①…, 第二，…, 三是…; "1.", "(a)", "- ", "• ".

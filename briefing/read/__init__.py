@@ -16,7 +16,7 @@ from ..models import Article, Source
 from ..context import Context
 from . import feed, html, markdown, page, structured
 from .dedupe import drop_duplicates
-from .shapes import split_dateline
+from .dateline import take_dateline
 from .source import Document, expand_folders, load
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def read_document(source: str, format_name: str | None = None, allow_private_lin
     if not articles:
         raise InputError(f"{source}: found no article in it (read as {fmt.name}); " + _hint(source, fmt.name))
     for number, article in enumerate(articles, 1):
-        _take_dateline(article)
+        take_dateline(article)
         article.source = article.source or source
         article.id = article.id or f"{_stem(source)}-{number:02d}"
     return articles
@@ -92,15 +92,6 @@ def _hint(source: str, format_name: str) -> str:
     if format_name == "page" and source.lower().endswith((".md", ".markdown")):
         return "a Markdown article starts with a '# Title' line: add one, or pass --format markdown"
     return "check the file or pass --format"
-
-
-def _take_dateline(article: Article) -> None:
-    """Move a dateline that opens the first paragraph (新华社北京2月15日电) into its own field."""
-    if article.dateline or not article.paragraphs:
-        return
-    split = split_dateline(article.paragraphs[0])
-    if split and split[1]:
-        article.dateline, article.paragraphs[0] = split
 
 
 def _stem(source: str) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from ..models import Lang
+from ..text.script import HAN_RANGES
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(rf"[{HAN_RANGES}]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from ..models import Article
 from . import shapes
+from .dateline import take_dateline
 from .lang import detect_lang
 from .source import Document
 from .wordbreak import spans_word
@@ -422,7 +423,7 @@ class _Splitter:
         self._close_paragraph()
         articles = [a for a in self.articles if a.title and a.paragraphs]
         for article in articles:
-            _take_dateline(article)
+            take_dateline(article)
         return articles
 
     def _step(self, i: int) -> int:
@@ -564,21 +565,6 @@ class _Splitter:
                 return shapes.ends_open(last) or spans_word(last, line.text)
             return True
         return True  # a hard-wrapped paragraph: adjacent lines of running text
-
-
-def _take_dateline(article: Article) -> None:
-    """Move the dateline opening the first paragraph (joined across any break) to its field;
-    reporters printed under a dateline that stood on its own line go with it."""
-    first = article.paragraphs[0]
-    if article.dateline is None:
-        split = shapes.split_dateline(first)
-        if split and split[1]:
-            article.dateline, article.paragraphs[0] = split
-        return
-    split = shapes.split_reporters(first)
-    if split and split[1]:
-        reporters, article.paragraphs[0] = split
-        article.dateline = f"{article.dateline} {reporters}"
 
 
 def _headline(heads: list[_Line], layout: _Layout) -> Article:

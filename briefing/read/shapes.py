@@ -7,6 +7,7 @@ punctuation, length), never about the words of particular titles or pages.
 from __future__ import annotations
 
 import re
+from ..text.script import HAN_RANGES
 
 SPACES = " \t\u3000\u00a0"
 # Traditional characters of the words the rules look for, so Big5 pages read like GB ones.
@@ -23,12 +24,12 @@ _FULL_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 # The reporters in brackets right after a dateline: (记者 樊曦), （记者刘欢、周文其）
 # or a bracket of names alone: （丁一、宋二）
 _REPORTERS = (r"(?:[（(][^（）()]{0,80}?(?:记者|通讯员|实习生|特约|撰稿)[^（）()]{0,80}[）)]"
-              r"|[（(](?:[\u4e00-\u9fff·]{2,5}[、\s]*){1,6}[）)])")
+              rf"|[（(](?:[{HAN_RANGES}·]{{2,5}}[、\s]*){{1,6}}[）)])")
 # 新华社北京2月15日电, 本报北京2月25日电, 本报讯, 新华社电 (undated ones only from a 社 or 报,
 # before a space or bracket: 海上风电项目并网发电 is a headline)
 _DATELINE = (rf"(?:据)?{_AGENCY}[^\s，。,；;（）()]{{0,12}}?{_MONTH_DAY}(?:电|讯)"
-             r"|(?:据)?(?:本报|[\u4e00-\u9fff]{1,6}(?:社|报))[\u4e00-\u9fff]{0,4}?(?:电|讯)(?=[\s（(【）)]|$)"
-             r"|本报(?:特约)?记者\s*(?:[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,3}[、\s]*){1,4}\s*(?<!摄影)报道")
+             rf"|(?:据)?(?:本报|[{HAN_RANGES}]{{1,6}}(?:社|报))[{HAN_RANGES}]{{0,4}}?(?:电|讯)(?=[\s（(【）)]|$)"
+             rf"|本报(?:特约)?记者\s*(?:[{HAN_RANGES}](?:\s?[{HAN_RANGES}]){{1,3}}[、\s]*){{1,4}}\s*(?<!摄影)报道")
 
 _LEAD_DATELINE = re.compile(rf"^(?P<dl>(?:{_DATELINE})(?:\s*{_REPORTERS})?)\s*(?P<rest>.*)$", re.DOTALL)
 _LEAD_REPORTERS = re.compile(rf"^\s*(?P<who>{_REPORTERS})")
@@ -53,14 +54,14 @@ _BULLET = "■□◆●▲"
 _CAPTION_START = re.compile(rf"^(?:{_FULL_DATE}[^，,。]{{0,8}}[，,]|(?:[上下左右中]?图|图片|题图)\s*[:：|｜为]|图为)")
 _INLINE_PHOTO_CREDIT = re.compile(r"[（(][^（）()]{0,30}(?:摄|供图|社发|报发)[^（）()]{0,10}[）)]$"
                                   r"|(?:记者|通讯员)\s*\S{1,4}(?:\s+\S{1,4}){0,3}\s*摄$"
-                                  r"|\s(?:新华社|中新社|本报|[\u4e00-\u9fff]{1,6}[社报])发(?:\s+\S{1,6}作?)?$")
+                                  rf"|\s(?:新华社|中新社|本报|[{HAN_RANGES}]{{1,6}}[社报])发(?:\s+\S{{1,6}}作?)?$")
 _BYLINE_ROLE = re.compile(
     rf"^(?P<agency>{_AGENCY})?(?:驻[^\s，。,]{{1,10}})?(?:全媒体|融媒体)?(?:首席|特约|高级|特派)?"
     r"(?:记者|通讯员|评论员|特约撰稿人|撰稿人|观察员)(?P<gap>\s*)(?:[^\s，。,；;：:]{1,12}\s*){0,10}$")
 _BYLINE_LABEL = re.compile(r"^(?:文|图|文图|文/图|文／图|撰文|作者)\s*[/／：:|｜]\s*\S.{0,30}$"
                            r"|^(?:By|BY|by)\s+[A-Z][\w.'-]*(?:\s+[\w.'-]+){0,6}$")
-_SPACED_NAME = re.compile(r"^[\u4e00-\u9fff][ \u3000][\u4e00-\u9fff]$")  # a pen name set apart: 钟 声
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SPACED_NAME = re.compile(rf"^[{HAN_RANGES}][ \u3000][{HAN_RANGES}]$")  # a pen name set apart: 钟 声
+_CJK = re.compile(rf"[{HAN_RANGES}]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # A word a section label ends with (新华时评, 国内新闻, 人民论坛): furniture, never a kicker.
 _LABEL_ENDING = re.compile(r"(?:头条|时评|短评|快评|评论|论坛|新闻|要闻|快讯|简讯|速览|观察|视点|聚焦|专题|特稿"
@@ -159,7 +160,7 @@ def is_dated_caption(text: str) -> bool:
 
 
 _NUMBERED_SUBHEAD = re.compile(r"^[（(][一二三四五六七八九十\d]{1,3}[）)]")
-_PICTURE_AND_TEXT = re.compile(r"^(?:[\u4e00-\u9fff]\s?){2,4}图\s+(?:[\u4e00-\u9fff]\s?){2,4}文$")
+_PICTURE_AND_TEXT = re.compile(rf"^(?:[{HAN_RANGES}]\s?){{2,4}}图\s+(?:[{HAN_RANGES}]\s?){{2,4}}文$")
 
 
 def is_staff_credit(text: str) -> bool:
@@ -236,7 +237,7 @@ def byline_text(text: str) -> str | None:
     return None
 
 
-_NAME = r"[\u4e00-\u9fff](?: ?[\u4e00-\u9fff]){1,2}"
+_NAME = rf"[{HAN_RANGES}](?: ?[{HAN_RANGES}]){{1,2}}"
 _BARE_NAMES = re.compile(rf"^{_NAME}(?:[ 、]{_NAME}){{0,3}}$")
 
 

@@ -56,7 +56,7 @@ class Phonemizer:
     def _mandarin(self, text: str) -> str:
         import cn2an
 
-        from ..read.wordbreak import jieba_module
+        from ..text.words import jieba_module
 
         jieba = jieba_module()
         if self._zh is None:
@@ -136,7 +136,7 @@ def _clauses(text: str) -> list[str]:
 def _word_groups(text: str, lang: Lang, parts_wanted: int) -> list[str]:
     """`text` cut between words into about `parts_wanted` runs of similar length."""
     if lang == "zh":
-        from ..read.wordbreak import jieba_module
+        from ..text.words import jieba_module
 
         words = jieba_module().lcut(text)
     else:
