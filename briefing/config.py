@@ -33,7 +33,7 @@ _BUILD_KEYS = {
 _PUBLISH_KEYS = {"base_url": "base_url", "out_dir": "out_dir", "cache_dir": "cache_dir"}
 _WORDING_KEYS = {"opening": "opening_words", "transition": "transition_words", "closing": "closing_words"}
 _SOURCE_KEYS = {"path", "url", "max_items"}
-_TABLES = ("show", "build", "publish", "wording", "voices", "sources")
+_TABLES = ("show", "build", "publish", "wording", "voices", "sources", "pronunciations")
 
 
 def find_config(explicit: Path | None) -> Path | None:
@@ -64,10 +64,11 @@ def settings_from_mapping(data: dict[str, Any], base: Path = Path("."), origin: 
     wording_values = _table(data.get("wording", {}), _WORDING_KEYS, Settings, base, f"{origin} [wording]")
     voices = _voices(data.get("voices", {}), f"{origin} [voices]")
     sources = _sources(data.get("sources", []), base, f"{origin} [[sources]]")
+    pronunciations = _pronunciations(data.get("pronunciations", {}), f"{origin} [pronunciations]")
     publish_values.setdefault("out_dir", base / Settings.out_dir)  # output lives beside the config
     try:
-        return Settings(show=Show(**show_values), voices=voices, sources=sources, **build_values, **publish_values,
-                        **wording_values)
+        return Settings(show=Show(**show_values), voices=voices, sources=sources, pronunciations=pronunciations,
+                        **build_values, **publish_values, **wording_values)
     except ConfigError as exc:
         raise ConfigError(f"{origin}: {exc}") from None
 
@@ -111,6 +112,16 @@ def _coerce(value: Any, hint: Any, base: Path, where: str) -> Any:
 
 def _type_name(t: type) -> str:
     return {str: "text in quotes", int: "a whole number", float: "a number"}.get(t, t.__name__)
+
+
+def _pronunciations(table: Any, where: str) -> tuple[tuple[str, str], ...]:
+    """word = "ne2 zha1" (pinyin with tone digits) or word = "呢扎" (respelling); checked here."""
+    from .speech.mandarin import parse_lexicon
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table of word = \"pinyin\" lines")
+    parse_lexicon(table, where)
+    return tuple(table.items())
 
 
 def _voices(table: Any, where: str) -> tuple[tuple[str, str, str], ...]:

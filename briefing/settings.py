@@ -63,6 +63,7 @@ class Settings:
     opening_words: str | None = None  # bulletin opening with {show} {date} {count}; None: the language's own
     transition_words: str | None = None  # said before each story after the first; " | " separates alternatives
     closing_words: str | None = None  # bulletin closing; None: the language's own
+    pronunciations: tuple[tuple[str, str], ...] = ()  # (word, "pinyin with tones" or respelling) for Mandarin
 
     def __post_init__(self) -> None:
         _check(self.engine in ENGINES, f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
