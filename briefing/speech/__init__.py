@@ -80,6 +80,8 @@ class _Speaker:
                 settings = self.ctx.settings
                 options = dict(receive_timeout=settings.edge_timeout, retries=settings.edge_retries,
                                requests_at_once=settings.concurrency)
+            elif name == OFFLINE and self.ctx.settings.pronunciations:
+                options = {"pronunciations": self.ctx.settings.pronunciations}
             self.engines[name] = create_engine(name, **options)
         return self.engines[name]
 

@@ -73,6 +73,19 @@ BUILTIN_LEXICON: dict[str, str] = {
 }
 
 
+# Latin letters as a Mandarin newsreader says them (AI: ei1 ai4), in syllables the Mandarin voice knows
+LETTERS: dict[str, str] = {
+    "A": "ei1", "B": "bi4", "C": "xi1", "D": "di4", "E": "yi4", "F": "ai2 fu5", "G": "ji4", "H": "ei1 qi1",
+    "I": "ai4", "J": "jie4", "K": "kai4", "L": "ai2 lu5", "M": "ai2 mu5", "N": "en1", "O": "ou1", "P": "pi4",
+    "Q": "qiu1", "R": "a4 er5", "S": "ai2 si5", "T": "ti4", "U": "you1", "V": "wei1", "W": "da2 bu5 liu5",
+    "X": "ai2 ke4 si5", "Y": "wai1", "Z": "zei4",
+}
+
+
+def letter_pinyin(letter: str) -> str:
+    return LETTERS[letter.upper()]
+
+
 @dataclass(frozen=True)
 class Reading:
     """One line read aloud: per character its lexical and spoken pinyin (None for non-Han)."""
