@@ -15,7 +15,7 @@ from pathlib import Path
 
 from briefing.leads.speakable import speakable
 
-_CUE = re.compile(r"(\d+):(\d+):(\d+),(\d+) --> (\d+):(\d+):(\d+),(\d+)\n(.+?)(?:\n\n|\Z)", re.S)
+_CUE = re.compile(r"(\d+):(\d+):(\d+),(\d+) --> (\d+):(\d+):(\d+),(\d+)\n(.+?)(?:\n\n|\Z)", re.DOTALL)
 _UNIT = re.compile(r"[\u3400-\u9fff]|[A-Za-z]+|\d")
 
 
@@ -36,7 +36,7 @@ def main() -> int:
         units += len(_UNIT.findall(speakable(cue.group(9).strip(), "zh")))
         seconds += end - start
     chapters = json.loads(next(episodes.glob("*.chapters.json")).read_text("utf-8"))["chapters"]
-    stories = [c for c in chapters[1:-1]]
+    stories = chapters[1:-1]
     lengths = [c["endTime"] - c["startTime"] for c in stories]
     print(f"speaking rate: {units / seconds:.2f} characters/s over {seconds:.0f} s of cues")
     print(f"stories (--item-seconds {args.item_seconds:g}): " + ", ".join(f"{s:.1f}" for s in lengths)

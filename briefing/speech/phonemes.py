@@ -129,10 +129,10 @@ class Phonemizer:
 
 @functools.lru_cache(maxsize=4096)
 def _ipa(pinyin: str) -> str:
-    """misaki's IPA with tone arrows for one syllable ('bu2' -> 'pu↗'), as its word2ipa makes it."""
+    """misaki's IPA with tone arrows for one syllable ('bu2' -> 'pu↗'), as its ZHG2P makes it."""
     from misaki.zh import ZHG2P
 
-    return ZHG2P.py2ipa(pinyin)
+    return ZHG2P.py2ipa(pinyin).replace(chr(815), "")  # ZHG2P drops the non-syllabic mark too
 
 
 def tokens(phonemes: str, vocab: dict[str, int]) -> list[int]:
