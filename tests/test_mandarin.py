@@ -16,7 +16,7 @@ from briefing.leads.summarize import (
     speaking_seconds,
 )
 from briefing.speech.kokoro import KokoroEngine, _vocab
-from briefing.speech.mandarin import parse_lexicon, pronounce
+from briefing.speech.mandarin import parse_lexicon, pronounce, respell
 from briefing.speech.phonemes import Phonemizer, _ipa, pieces
 
 
@@ -188,3 +188,9 @@ def test_lead_budget_uses_the_measured_rate_of_the_voice():
     assert 4.8 <= ZH_CHARS_PER_SECOND <= 5.2
     assert speaking_seconds("one two three", "en", ("kokoro", "af_heart")) == \
         pytest.approx(3 / SPEAKING_RATES[("kokoro", "af_heart")])
+
+
+def test_respellings_are_what_the_online_voice_is_given():
+    lexicon = {"哪吒": "呢扎", "乐乐": "yue4 yue4"}
+    assert respell("电影哪吒和乐乐", lexicon) == "电影呢扎和乐乐"  # pinyin entries are for the offline voice
+    assert lexical("电影哪吒上映", "哪吒") == ["ne2", "zha1"]

@@ -111,6 +111,10 @@ class _Speaker:
         engine = self.engine(engine_name)
         voice = voice_for(engine_name, lang, self.ctx)
         sentences = [s.spoken for segment in segments for s in segment.sentences]
+        if engine_name != OFFLINE and lang == "zh" and self.ctx.settings.pronunciations:
+            from .mandarin import respell  # the online voice takes no phonemes: respellings only
+
+            sentences = [respell(s, dict(self.ctx.settings.pronunciations)) for s in sentences]
         rate = self.ctx.settings.rate
         key = clip_key(sentences, engine_name, engine.version, voice, lang, rate)
         clip = self.cache.get(key, engine_name, voice)

@@ -426,3 +426,13 @@ def reader(lexicon: Mapping[str, object] | None = None) -> Mandarin:
 def pronounce(lines: Iterable[str], lexicon: Mapping[str, object] | None = None) -> list[Reading]:
     """How each line is read: the built-in lexicon, then `lexicon` (briefing.toml), then the models."""
     return reader(lexicon).read(lines)
+
+
+def respell(text: str, lexicon: Mapping[str, object]) -> str:
+    """`text` with each word that has a respelling in `lexicon` written as that respelling (哪吒 -> 呢扎),
+    for a voice that reads characters only; pinyin entries are left to the offline voice."""
+    respellings = {w: v for w, v in parse_lexicon(lexicon).items() if isinstance(v, str)}
+    if not respellings:
+        return text
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(respellings, key=len, reverse=True)))
+    return pattern.sub(lambda m: respellings[m.group(0)], text)
