@@ -17,7 +17,7 @@ from briefing.leads.summarize import (
 )
 from briefing.speech.kokoro import KokoroEngine, _vocab
 from briefing.speech.mandarin import parse_lexicon, pronounce, respell
-from briefing.speech.phonemes import Phonemizer, _ipa, pieces
+from briefing.speech.phonemes import Phonemizer, _ipa
 
 
 def spoken(text: str, word: str) -> list[str]:
@@ -133,14 +133,6 @@ def test_the_voice_receives_the_sandhi_applied_form():
     assert _ipa("bu2") + _ipa("duan4") in phonemes and _ipa("bu4") + _ipa("duan4") not in phonemes
     assert _ipa("ni2") + _ipa("hao3") in engine._phonemize("你好。", "zh", False)
     assert _ipa("huan2") + _ipa("kuan3") in engine._phonemize("按时还款。", "zh", False)
-
-
-def test_each_clause_is_its_own_model_call_so_the_voice_pauses_at_commas():
-    phonemize = Phonemizer()
-    cut = pieces("今天天气很好，我们去公园散步，然后回家。", "zh", lambda t: phonemize(t, "zh"), _vocab())
-    assert [text for text, _ in cut] == ["今天天气很好，", "我们去公园散步，", "然后回家。"]
-    assert [text for text, _ in pieces("据悉，会议明天召开。", "zh", lambda t: phonemize(t, "zh"), _vocab())] \
-        == ["据悉，会议明天召开。"]  # a clause of two characters stays with the next
 
 
 # --- the lexicon ----------------------------------------------------------------------------------

