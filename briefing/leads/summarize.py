@@ -23,7 +23,7 @@ from .speakable import speakable
 # Measured speaking rates, Mandarin characters (numbers as spoken) or English words per second of
 # speech, by (engine, voice): tools/measure_pace.py on the sample page built with that voice.
 SPEAKING_RATES: dict[tuple[str, str], float] = {
-    ("kokoro", "zm_yunxi"): 5.0,  # at the Mandarin speed of 0.9 (5.64 at speed 1)
+    ("kokoro", "zm_yunxi"): 5.0,  # speed 0.9: 5.28 within sentences, 5.0 with the pauses between them
     ("kokoro", "af_heart"): 3.0,
 }
 ZH_CHARS_PER_SECOND = SPEAKING_RATES[("kokoro", "zm_yunxi")]  # the default Mandarin anchor's
