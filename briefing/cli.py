@@ -316,6 +316,22 @@ def _print_explanations(explained: list, as_json: bool) -> None:
 
 @app.command()
 @handles_errors
+def pronounce(
+    text: Annotated[Optional[list[str]], typer.Argument(help="Mandarin text (default: lines from standard input).",
+                                                       show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines: text, pinyin, spoken.")] = False,
+) -> None:
+    """Show how the offline voice reads Mandarin: pinyin per character, tone sandhi marked (lexical>spoken)."""
+    from .speak.mandarin import marked
+    from .speak.mandarin import pronounce as read_aloud
+
+    lines = text if text else [line.rstrip("\r\n") for line in sys.stdin]
+    for reading in read_aloud(lines, dict(_base_settings().speak.pronunciations)):
+        typer.echo(json.dumps(reading.as_json(), ensure_ascii=False) if as_json else marked(reading))
+
+
+@app.command()
+@handles_errors
 def voices(
     engine: Annotated[str, typer.Option("--engine", help="edge, kokoro or standin.")] = "kokoro",
 ) -> None:

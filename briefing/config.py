@@ -40,7 +40,7 @@ _PUBLISH_KEYS = {"base_url": "base_url", "out_dir": "out_dir", "cache_dir": "cac
 _WORDING_KEYS = {"opening": "opening_words", "transition": "transition_words", "closing": "closing_words"}
 _CLUSTER_KEYS = {"address": "cluster", "fallback": "cluster_fallback", "connect_timeout": "cluster_timeout"}
 _SOURCE_KEYS = {"path", "url", "max_items"}
-_TABLES = ("show", "build", "publish", "wording", "voices", "sources", "cluster", "editions")
+_TABLES = ("show", "build", "publish", "wording", "voices", "sources", "cluster", "editions", "pronunciations")
 
 
 def find_config(explicit: Path | None) -> Path | None:
@@ -73,10 +73,12 @@ def settings_from_mapping(data: dict[str, Any], base: Path = Path("."), origin: 
     voices = _voices(data.get("voices", {}), f"{origin} [voices]")
     sources = _sources(data.get("sources", []), base, f"{origin} [[sources]]")
     editions = editions_from_config(data.get("editions", []), f"{origin} [[editions]]")
+    pronunciations = _pronunciations(data.get("pronunciations", {}), f"{origin} [pronunciations]")
     publish_values.setdefault("out_dir", base / Settings.out_dir)  # output lives beside the config
     try:
         return Settings.make(show=Show(**show_values), voices=voices, sources=sources, editions=editions,
-                             **build_values, **publish_values, **wording_values, **cluster_values)
+                             pronunciations=pronunciations, **build_values, **publish_values, **wording_values,
+                             **cluster_values)
     except ConfigError as exc:
         raise ConfigError(f"{origin}: {exc}") from None
 
@@ -122,6 +124,16 @@ def _coerce(value: Any, hint: Any, base: Path, where: str) -> Any:
 
 def _type_name(t: type) -> str:
     return {str: "text in quotes", int: "a whole number", float: "a number"}.get(t, t.__name__)
+
+
+def _pronunciations(table: Any, where: str) -> tuple[tuple[str, str], ...]:
+    """word = "ne2 zha1" (pinyin with tone digits) or word = "呢扎" (respelling); checked here."""
+    from .speak.mandarin import parse_lexicon
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table of word = \"pinyin\" lines")
+    parse_lexicon(table, where)
+    return tuple(table.items())
 
 
 def _voices(table: Any, where: str) -> tuple[tuple[str, str, str], ...]:

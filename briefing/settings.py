@@ -177,6 +177,7 @@ class SpeakSettings:
     cluster: str | None = None  # a Dask scheduler (tcp://HOST:8786) whose workers synthesize the stories
     cluster_fallback: str = "fail"  # an unreachable cluster: fail (exit 4) or local (build here, say so)
     cluster_timeout: float = 10.0  # seconds to reach the scheduler and find a worker
+    pronunciations: tuple[tuple[str, str], ...] = ()  # (word, "pinyin with tones" or respelling) for Mandarin
 
     def __post_init__(self) -> None:
         from .speak.engine import ENGINES, OFFLINE_ENGINES  # here: the speak stage imports the settings

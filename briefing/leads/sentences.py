@@ -8,7 +8,6 @@ A short attribution after a quotation (“……。”他说。) stays with the 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..models import Lang
 from ..text.words import jieba_module

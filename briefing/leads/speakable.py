@@ -17,6 +17,7 @@ import unicodedata
 from typing import Callable
 
 from ..models import Lang
+from ..text.script import HAN_RANGES
 
 # ---------------------------------------------------------------- Chinese
 
@@ -24,10 +25,10 @@ _FULLWIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1
                            | {chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)}
                            | {chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)}
                            | {"％": "%", "．": ".", "＋": "+", "－": "-", "＄": "$", "／": "/"})
-_CJK = r"[\u3400-\u9fff]"
+_CJK = rf"[{HAN_RANGES}]"
 _NUM = r"\d+(?:\.\d+)?"
 # 深度求索(DeepSeek), 国际货币基金组织（IMF）: the Latin gloss repeats the name.
-_LATIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff》”」])\s*[（(]\s*[A-Za-z][A-Za-z0-9 .,&'’+/-]*[）)]")
+_LATIN_GLOSS = re.compile(rf"(?<=[{HAN_RANGES}》”」])\s*[（(]\s*[A-Za-z][A-Za-z0-9 .,&'’+/-]*[）)]")
 # (以下简称《意见》), （记者 张三）, （资料图）: editorial asides a listener does not need.
 _ASIDE = re.compile(r"[（(]\s*(?:以下简称|以下称|下称|简称|原题|原标题|记者|通讯员|图|注|编者注|资料图|完)[^（）()]*[）)]")
 _INNER_BRACKETS = re.compile(r"[（(〔［\[【]([^（）()〔〕［］\[\]【】]*)[）)〕］\]】]")
@@ -153,7 +154,7 @@ def _speakable_zh(text: str) -> str:
     text = re.sub(r"[@#*_|~^<>=]", " ", text)
     text = re.sub(r"，(?=[，。！？；：、])|(?<=[，。！？；：、])，", "", text)
     text = re.sub(r"^[，。、；：\s]+", "", text)
-    text = re.sub(r"(?<=[\u3400-\u9fff，。！？；：、“”])\s+|\s+(?=[\u3400-\u9fff，。！？；：、“”])", "", text)
+    text = re.sub(rf"(?<=[{HAN_RANGES}，。！？；：、“”])\s+|\s+(?=[{HAN_RANGES}，。！？；：、“”])", "", text)
     return re.sub(r"\s{2,}", " ", text).strip()
 
 

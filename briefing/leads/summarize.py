@@ -20,8 +20,15 @@ from .salience import content_words, salience, similarity
 from .sentences import clause_ends, join_sentences, split_sentences, word_ends
 from .speakable import speakable
 from .units import NEWS, units_of
+from ..text.script import HAN_RANGES
 
-ZH_CHARS_PER_SECOND = 4.5
+# Measured speaking rates, Mandarin characters (numbers as spoken) or English words per second of
+# speech, by (engine, voice): tools/measure_pace.py on the sample page built with that voice.
+SPEAKING_RATES: dict[tuple[str, str], float] = {
+    ("kokoro", "zm_yunxi"): 5.0,  # speed 0.9: 5.28 within sentences, 5.0 with the pauses between them
+    ("kokoro", "af_heart"): 3.0,
+}
+ZH_CHARS_PER_SECOND = SPEAKING_RATES[("kokoro", "zm_yunxi")]  # the default Mandarin anchor's
 EN_WORDS_PER_SECOND = 2.5
 SAME_AS_HEADLINE = 0.8  # similarity above which a sentence only repeats the headline
 NEAR_DUPLICATE = 0.7  # ... or repeats a sentence already in the lead
@@ -48,13 +55,15 @@ _REFERS_BACK = {
 _HEAD_QUESTION_CHARS = {"zh": 30, "en": 90}
 
 
-def speaking_seconds(text: str, lang: Lang) -> float:
-    """Estimated reading time of `text` as the voice will say it (numbers spelled out)."""
+def speaking_seconds(text: str, lang: Lang, voice: tuple[str, str] | None = None) -> float:
+    """Estimated reading time of `text` as the voice will say it (numbers spelled out), at the
+    measured rate of `voice` (engine, name) when known, else of the language's default anchor."""
     spoken = speakable(text, lang)
+    default = ZH_CHARS_PER_SECOND if lang == "zh" else EN_WORDS_PER_SECOND
+    rate = SPEAKING_RATES.get(voice, default) if voice else default
     if lang == "zh":
-        units = re.findall(r"[\u3400-\u9fff]|[A-Za-z]+|\d", spoken)
-        return len(units) / ZH_CHARS_PER_SECOND
-    return len(re.findall(r"[A-Za-z0-9']+", spoken)) / EN_WORDS_PER_SECOND
+        return len(re.findall(rf"[{HAN_RANGES}]|[A-Za-z]+|\d", spoken)) / rate
+    return len(re.findall(r"[A-Za-z0-9']+", spoken)) / rate
 
 
 @dataclass

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from ..context import Context
 from ..errors import VoiceError
-from ..models import Clip, Lang, Script, Speech
+from ..models import Clip, Lang, Script, Segment, Speech
 from ..settings import Settings
 from .cache import ClipCache, clip_key
 from .engine import ENGINES, SpeechEngine, create_engine
@@ -113,15 +113,15 @@ class _Speaker:
         engine = self.engine(engine_name)
         voice = voice_for(engine, lang, self.ctx)
         rate = self.ctx.settings.speak.rate
-        keys = [clip_key([s.spoken for s in segment.sentences], engine_name, engine.version, voice, lang, rate)
-                for segment in segments]
+        spoken_text = [self._spoken(segment, engine_name) for segment in segments]
+        keys = [clip_key(texts, engine_name, engine.version, voice, lang, rate) for texts in spoken_text]
         clips: list[Clip | None] = []
         for key, segment in zip(keys, segments):
             clip = self.cache.get(key, engine_name, voice)
             clips.append(clip if clip is not None and len(clip.sentences) == len(segment.sentences) else None)
         missing = [n for n, clip in enumerate(clips) if clip is None]
         if missing:
-            sentences = [s.spoken for n in missing for s in segments[n].sentences]
+            sentences = [text for n in missing for text in spoken_text[n]]
             if self.ctx.cluster is not None:
                 task = clip_key(sentences, engine_name, engine.version, voice, lang, rate)
                 spoken = self.ctx.cluster.synthesize(task, engine, self.ctx.settings, sentences, voice, lang, rate)
@@ -140,6 +140,17 @@ class _Speaker:
             group.story_synthesized = group.story_synthesized or any(
                 segments[n].kind != "transition" for n in missing)
         return [Clip(c.sentences, c.rate, c.engine, c.voice, key=key) for c, key in zip(clips, keys) if c is not None]
+
+    def _spoken(self, segment: Segment, engine_name: str) -> list[str]:
+        """What the engine is given for each sentence: the online voice takes no phonemes, so the
+        [pronunciations] it cannot read are respelled in characters (the offline voice reads them itself)."""
+        sentences = [s.spoken for s in segment.sentences]
+        lexicon = dict(self.ctx.settings.speak.pronunciations)
+        if engine_name != ONLINE or segment.lang != "zh" or not lexicon:
+            return sentences
+        from .mandarin import respell
+
+        return [respell(text, lexicon) for text in sentences]
 
     def _label(self, group: _Group) -> str:
         if group.item is None:

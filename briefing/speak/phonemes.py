@@ -1,25 +1,36 @@
 """Text -> the phoneme strings Kokoro-82M reads, cut into pieces the model accepts.
 
-Mandarin goes through misaki's ZHG2P recipe for this model (jieba words -> pinyin -> IPA
-with tone arrows); Latin words inside Mandarin text (AI, GDP, DeepSeek) and English text
-go through misaki's espeak-ng path, whose data ships on PyPI (espeakng-loader).
+Mandarin is read by briefing.speak.mandarin (polyphones in context, tone sandhi, the
+pronunciation lexicon); the spoken pinyin becomes IPA with tone arrows through misaki's
+pinyin-to-IPA table for this model (ZHG2P.py2ipa, what its word2ipa uses), words apart by
+spaces. Acronyms inside Mandarin (AI, GDP) are spelt with Mandarin letter names; other Latin
+words inside Mandarin (DeepSeek) and English text go through misaki's espeak-ng path, whose
+data ships on PyPI (espeakng-loader).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
 import warnings
+from collections.abc import Mapping
 from types import SimpleNamespace
 
 from ..models import Lang
+from ..text.script import HAN_RANGES
 
 MAX_TOKENS = 500  # the model takes 510 at most, with the two padding tokens
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = HAN_RANGES
 _RUNS = re.compile(rf"([{_CJK}]+)|([A-Za-z][A-Za-z'’-]*(?:\s+[A-Za-z][A-Za-z'’-]*)*)|([^A-Za-z{_CJK}]+)")
 _CLAUSE_END = re.compile(r"(?<=[，,；;、：:—])")
+_ACRONYM = re.compile(r"[A-Z]{1,6}s?")  # AI, GDP, CEOs; mixed case (DeepSeek, iPhone) is a word
+# ZHG2P.map_punctuation's table, without its strip (a run of punctuation sits between words)
+_PUNCTUATION = str.maketrans({"、": ", ", "，": ", ", "。": ". ", "．": ". ", "！": "! ", "：": ": ", "；": "; ",
+                              "？": "? ", "«": " “", "»": "” ", "《": " “", "》": "” ", "「": " “", "」": "” ",
+                              "【": " “", "】": "” ", "（": " (", "）": ") "})
 _DIGITS = str.maketrans("0123456789", "零一二三四五六七八九")
 # espeak is given words one punctuation-delimited chunk at a time: keep numbers in one chunk
 _EN_NUMBERS = ((re.compile(r"(?<=\d),(?=\d{3}(?!\d))"), ""), (re.compile(r"(?<=\d)\.(?=\d)"), " point "),
@@ -29,8 +40,9 @@ _EN_NUMBERS = ((re.compile(r"(?<=\d),(?=\d{3}(?!\d))"), ""), (re.compile(r"(?<=\
 class Phonemizer:
     """Phonemizers per language, created on first use; one call at a time (jieba, espeak)."""
 
-    def __init__(self) -> None:
+    def __init__(self, lexicon: Mapping[str, object] | None = None) -> None:
         self._zh = None
+        self._lexicon = dict(lexicon or {})
         self._en: dict[bool, object] = {}
         self._lock = threading.Lock()
 
@@ -56,42 +68,69 @@ class Phonemizer:
     def _mandarin(self, text: str) -> str:
         import cn2an
 
-        from ..text.words import jieba_module
+        from .mandarin import reader
 
-        jieba = jieba_module()
         if self._zh is None:
             from misaki.zh import ZHG2P
 
-            jieba.setLogLevel(logging.WARNING)
             self._zh = ZHG2P
         try:
             with warnings.catch_warnings():  # it warns about numbers past 16 digits, read digit by digit below
                 warnings.simplefilter("ignore")
                 text = cn2an.transform(text, "an2cn")  # 4.13亿 -> 四点一三亿, 2月14日 -> 二月十四日
-        except Exception:  # noqa: BLE001 - cn2an raises plain errors on odd numbers: digits one by one below
+        except Exception:  # noqa: BLE001, S110 - cn2an raises plain errors on odd numbers: digits one by one below
             pass
-        text = self._zh.map_punctuation(text.translate(_DIGITS))
-        out = []
-        for cjk, latin, other in _RUNS.findall(text):
+        text = text.translate(_DIGITS).strip()
+        reading = reader(self._lexicon).read_one(text)  # the whole sentence: polyphones need context
+        out: list[str] = []
+        for run in _RUNS.finditer(text):
+            cjk, latin, other = run.groups()
             if cjk:
-                out.append(" ".join(p for p in (self._word(w) for w in jieba.lcut(cjk)) if p))
-            elif latin:  # a word in Latin letters, spoken as English and kept apart from its neighbours
-                out.append(("" if not out or out[-1].endswith(" ") else " ") + self._english(latin) + " ")
+                out.append(" ".join(p for p in self._words(reading, run.start(), run.end()) if p))
+            elif latin:  # kept apart from its neighbours
+                out.append(("" if not out or out[-1].endswith(" ") else " ") + self._latin(latin) + " ")
             else:
-                out.append(other.lstrip(" ") if out and out[-1].endswith(" ") else other)
-        return "".join(out).replace(chr(815), "")
+                other = other.translate(_PUNCTUATION)
+                out.append(other.lstrip(" ") if not out or out[-1].endswith(" ") else other)
+        return "".join(out).strip().replace(chr(815), "")
 
-    def _word(self, word: str) -> str:
+    def _words(self, reading, start: int, end: int) -> list[str]:
+        """IPA of each word of reading.text[start:end], from its spoken (sandhi-applied) pinyin."""
+        return ["".join(self._syllable(reading.text[pos], reading.spoken[pos])
+                        for pos in range(max(a, start), min(b, end)))
+                for a, b in reading.words if a < end and b > start]
+
+    def _syllable(self, char: str, pinyin: str | None) -> str:
+        if pinyin:
+            try:
+                return _ipa(pinyin)
+            except (ValueError, KeyError, AssertionError):  # a syllable outside misaki's table (r5, hm)
+                pass
         try:
-            return self._zh.word2ipa(word)
-        except ValueError:  # a rare character pypinyin has no reading for: skip that character only
-            readings = []
-            for char in word:
-                try:
-                    readings.append(self._zh.word2ipa(char))
-                except ValueError:
-                    pass
-            return "".join(readings)
+            return self._zh.word2ipa(char)
+        except ValueError:  # a rare character pypinyin has no reading for: skip it
+            return ""
+
+    def _latin(self, words: str) -> str:
+        """Acronyms letter by letter with Mandarin letter names (AI -> ei1 ai4); other words in English."""
+        from .mandarin import letter_pinyin
+
+        spoken = []
+        for word in words.split():
+            if _ACRONYM.fullmatch(word):
+                spoken.append(" ".join("".join(_ipa(s) for s in letter_pinyin(c).split())
+                                       for c in word.rstrip("s") if c.isalpha()))
+            else:
+                spoken.append(self._english(word))
+        return " ".join(spoken)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ipa(pinyin: str) -> str:
+    """misaki's IPA with tone arrows for one syllable ('bu2' -> 'pu↗'), as its ZHG2P makes it."""
+    from misaki.zh import ZHG2P
+
+    return ZHG2P.py2ipa(pinyin).replace(chr(815), "")  # ZHG2P drops the non-syllabic mark too
 
 
 def tokens(phonemes: str, vocab: dict[str, int]) -> list[int]:
@@ -101,7 +140,7 @@ def tokens(phonemes: str, vocab: dict[str, int]) -> list[int]:
 
 
 def pieces(text: str, lang: Lang, phonemize, vocab: dict[str, int],
-           limit: int = MAX_TOKENS) -> list[tuple[str, list[int]]]:
+            limit: int = MAX_TOKENS) -> list[tuple[str, list[int]]]:
     """(text, token ids) pieces of at most `limit` tokens that together say `text`.
 
     An over-long sentence is cut at clause punctuation, then between words (jieba for

@@ -16,11 +16,22 @@ def jieba_module() -> ModuleType:
     (and misaki, which shares jieba's default tokenizer) gets it through this function."""
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)
+    _keep_cache_private(jieba.dt)
+    return jieba
+
+
+def new_tokenizer() -> object:
+    """A tokenizer of its own (to add words to without touching the shared one), its cache private too."""
+    tokenizer = jieba_module().Tokenizer()
+    _keep_cache_private(tokenizer)
+    return tokenizer
+
+
+def _keep_cache_private(tokenizer: object) -> None:
     from ..files import private_cache_dir
 
-    jieba.setLogLevel(logging.WARNING)
     try:
-        jieba.dt.tmp_dir = str(private_cache_dir())
+        tokenizer.tmp_dir = str(private_cache_dir())  # type: ignore[attr-defined]
     except OSError:  # no usable home folder: a fresh folder only this process knows
-        jieba.dt.tmp_dir = tempfile.mkdtemp(prefix="briefing-jieba-")
-    return jieba
+        tokenizer.tmp_dir = tempfile.mkdtemp(prefix="briefing-jieba-")  # type: ignore[attr-defined]
