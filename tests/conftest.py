@@ -32,16 +32,9 @@ def run_cli(*args: str):
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
-# Tests that run the real offline voice share one worker under pytest-xdist (`--dist loadgroup`):
-# the model loads once and the sample page is built once, while the other workers run the rest.
-OFFLINE_VOICE_GROUP = "offline-voice"
-OFFLINE_VOICE_MODULES = ("test_voices",)
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "sample_build" in getattr(item, "fixturenames", ()) or item.module.__name__ in OFFLINE_VOICE_MODULES:
-            item.add_marker(pytest.mark.xdist_group(OFFLINE_VOICE_GROUP))
+# Tests that run the real offline voice (and the shared sample build) are marked
+# xdist_group("offline-voice"): under `--dist loadgroup` they share one worker, so the model
+# loads once and the sample page is built once while the other workers run the rest.
 
 
 @pytest.fixture(scope="session")

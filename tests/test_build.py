@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 
 import feedparser
@@ -9,6 +11,8 @@ import feedparser
 from audio_probe import decode, voiced_seconds
 from conftest import ENGLISH_SAMPLE, run_cli
 
+
+pytestmark = pytest.mark.xdist_group("offline-voice")  # the shared sample build and the model: one worker
 
 def test_bulletin_is_minutes_of_audible_speech(sample_build):
     samples = decode(sample_build["mp3"])

@@ -22,6 +22,8 @@ OPENING, CLOSING = "开场", "结束"
 TRANSITIONS = {t.strip() for t in WORDING["zh"]["transition"].split(" | ")}
 
 
+pytestmark = pytest.mark.xdist_group("offline-voice")  # the shared sample build and the model: one worker
+
 @pytest.fixture(scope="module")
 def files(sample_build):
     mp3 = sample_build["mp3"]

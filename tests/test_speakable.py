@@ -85,6 +85,7 @@ def test_display_text_is_kept_as_written(sample_script):
         assert segment.text == item.lead
 
 
+@pytest.mark.xdist_group("offline-voice")  # the shared sample build
 def test_transcripts_of_a_build_keep_the_original_text(sample_build):
     vtt = sample_build["mp3"].with_suffix(".vtt").read_text("utf-8")
     assert "1359.6万人次" in vtt and "2025年" in vtt

@@ -19,6 +19,8 @@ from briefing.speak import speak
 from briefing.speak.kokoro import SAMPLE_RATE, KokoroEngine, load_runtime, usable_cores, voice_lang
 from briefing.speak.voices import presets
 
+pytestmark = pytest.mark.xdist_group("offline-voice")  # the shared sample build and the model: one worker
+
 SHIPPED = sorted(p.stem for p in (ROOT / "voices" / "kokoro").glob("*.bin"))
 MANDARIN = [v for v in SHIPPED if voice_lang(v) == "zh-CN"]
 SHORT = {"zh-CN": "今天天气很好，我们去公园散步。", "en-US": "The library opened a new reading room today.",
