@@ -18,7 +18,7 @@ demo: $(STAMP)
 
 ## Run the test suite (offline).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 3 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 3
 
 clean:
 	rm -rf output .pytest_cache

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from briefing.cli import app  # noqa: E402
+from briefing.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PAGE = ROOT / "data" / "xinhua-2025-02-15.txt"
@@ -32,20 +32,23 @@ def run_cli(*args: str):
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
-# Tests that run the real offline voice (and the shared sample build) are marked
-# xdist_group("offline-voice"): under `--dist loadgroup` they share one worker, so the model
-# loads once and the sample page is built once while the other workers run the rest.
-
-
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
-    """The sample page built once with the offline voice; shared by the tests that inspect it."""
-    out = tmp_path_factory.mktemp("sample-build")
-    result = run_cli("build", SAMPLE_PAGE, "--engine", "kokoro", "--out", out, "--date", "2025-02-15")
-    assert result.exit_code == 0, result.output
+    """The sample page built once with the offline voice, for the whole run: the pytest-xdist
+    workers share it (the first to ask builds it under a lock; the others wait and read it).
+    Tests read it and never change it (copy it to change it)."""
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp().parent  # one folder for all the workers of this run
+    out, stdout = root / "sample-build", root / "sample-build.stdout"
+    with FileLock(str(root / "sample-build.lock")):
+        if not stdout.exists():
+            result = run_cli("build", SAMPLE_PAGE, "--engine", "kokoro", "--out", out, "--date", "2025-02-15")
+            assert result.exit_code == 0, result.output
+            stdout.write_text(result.stdout, "utf-8")
     mp3s = sorted((out / "episodes").glob("*.mp3"))
     assert len(mp3s) == 1
-    return {"out": out, "mp3": mp3s[0], "result": result}
+    return {"out": out, "mp3": mp3s[0], "stdout": stdout.read_text("utf-8")}
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ class NewsServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 server.requests.append(self.path)
                 body, content_type = server.routes.get(self.path, (b"not here", "text/plain"))
                 self.send_response(200 if self.path in server.routes else 404)

@@ -11,9 +11,9 @@ import wave
 
 import numpy as np
 import pytest
+from audio_probe import decode, ebur128, nearest, tone_strength, voiced_runs
 from mutagen.mp3 import MP3, BitrateMode
 
-from audio_probe import decode, ebur128, nearest, tone_strength, voiced_runs
 from briefing.assemble import assemble, lay_out, prepare_clip
 from briefing.context import Context
 from briefing.models import Clip, Item, Script, Segment, Sentence, Speech

@@ -10,19 +10,16 @@ import feedparser
 import pytest
 import srt
 import webvtt
+from audio_probe import decode, ebur128, nearest, voiced_runs
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 from PIL import Image
-
-from audio_probe import decode, ebur128, nearest, voiced_runs
 
 from briefing.script import WORDING
 
 OPENING, CLOSING = "开场", "结束"
 TRANSITIONS = {t.strip() for t in WORDING["zh"]["transition"].split(" | ")}
 
-
-pytestmark = pytest.mark.xdist_group("offline-voice")  # the shared sample build and the model: one worker
 
 @pytest.fixture(scope="module")
 def files(sample_build):

@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import SAMPLE_PAGE, run_cli
 
 from briefing.cli import app
-from conftest import SAMPLE_PAGE, run_cli
 
 COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
 

@@ -12,19 +12,18 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Iterator
 
 import pytest
-
 from audio_probe import duration
 from conftest import ROOT, run_cli, write_news
 
 distributed = pytest.importorskip("distributed")
 
-from briefing.speak.cluster import worker_counts  # noqa: E402
+from briefing.speak.cluster import worker_counts
 
 STANDIN = ("--engine", "standin", "--offline-engine", "standin")
 DATE = "2025-03-04"

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
 from audio_probe import duration, ebur128
 from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, run_cli, write_news
 from news_server import NewsServer
@@ -54,7 +53,7 @@ def rss(keys: list[str], day: dt.date, overrides: dict[str, tuple[str, str]] | N
         paragraphs = "".join(f"<p>{sentence}。</p>" for sentence in body.rstrip("。").split("。"))
         items.append(f"<item><title>{title}</title><link>https://news.example.org/{key}.html</link>"
                      f"<guid>https://news.example.org/{key}</guid>"
-                     f"<pubDate>{format_datetime(dt.datetime.combine(day, dt.time(5, 0), dt.timezone.utc))}</pubDate>"
+                     f"<pubDate>{format_datetime(dt.datetime.combine(day, dt.time(5, 0), dt.UTC))}</pubDate>"
                      f"<content:encoded><![CDATA[{paragraphs}]]></content:encoded></item>")
     return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
             'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>本地新闻</title>'
@@ -243,11 +242,11 @@ def test_editions_share_their_clips_and_each_is_a_podcast(editions_build):
     out, result = editions_build
     brief, full = headlines(out / "brief", "2025-02-15"), headlines(out / "full", "2025-02-15")
     assert 1 <= len(brief) < len(full) == 7
-    speech = dict(re.findall(r"^(\w+): speech: (\d+) of \d+ stor", result.stdout, re.M))
+    speech = dict(re.findall(r"^(\w+): speech: (\d+) of \d+ stor", result.stdout, re.MULTILINE))
     assert int(speech["brief"]) == len(brief)
     assert int(speech["full"]) == len(set(full) - set(brief))  # only what the brief did not read
     assert int(speech["speaker"]) == 0
-    cached = dict(re.findall(r"^(\w+): speech: .*clips: (\d+) of \d+ from the cache", result.stdout, re.M))
+    cached = dict(re.findall(r"^(\w+): speech: .*clips: (\d+) of \d+ from the cache", result.stdout, re.MULTILINE))
     assert int(cached["full"]) >= 2 * len(brief)  # headline and lead of every story the brief read
     assert 0.9 * 120 <= duration(next((out / "brief" / "episodes").glob("*.mp3"))) <= 1.1 * 120
     for name in ("brief", "full", "speaker"):

@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 from published import NEWS, assert_folder_consistent, build_standin
 

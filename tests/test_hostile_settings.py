@@ -11,7 +11,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 NEWS = '[{"title": "新桥通车", "body": "一座跨江大桥今天正式通车。"}]'

@@ -6,9 +6,9 @@ import logging
 import time
 
 import pytest
+from news_server import NewsServer
 
 from briefing.read import read_document
-from news_server import NewsServer
 
 CONTENT_NS = 'xmlns:content="http://purl.org/rss/1.0/modules/content/"'
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, run_cli
 
 from briefing.context import Context, LogProgress
 from briefing.errors import InputError
 from briefing.read import FORMATS, read_articles, read_document
 from briefing.read.source import MAX_INPUT_BYTES
 from briefing.settings import Settings
-from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, run_cli
 
 
 def _read(*sources, **settings):

@@ -6,10 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_PAGE, run_cli
 
 from briefing.read import read_document
-from briefing.read.shapes import byline_text, is_caption, is_heading_like, is_photo_credit, split_dateline
-from conftest import SAMPLE_PAGE, run_cli
+from briefing.read.shapes import (
+    byline_text,
+    is_caption,
+    is_heading_like,
+    is_photo_credit,
+    split_dateline,
+)
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from briefing.speak.kokoro import SAMPLE_RATE, model_calls, quietest_point, sentence_pauses
+from briefing.speak.kokoro import (
+    SAMPLE_RATE,
+    model_calls,
+    quietest_point,
+    sentence_pauses,
+)
 from briefing.speak.phonemes import MAX_TOKENS
 
-
-pytestmark = pytest.mark.xdist_group("offline-voice")  # the model loads once, on the worker that has it
 
 def test_consecutive_sentences_share_a_call_up_to_the_token_limit():
     units = [(0, [5] * 200), (1, [6] * 200), (2, [7] * 150), (3, [8] * 400), (3, [9] * 90)]

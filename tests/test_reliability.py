@@ -16,11 +16,11 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from conftest import ROOT, SAMPLE_PAGE, run_cli, write_news
 
 from briefing import Context, Settings
 from briefing.errors import VoiceError
 from briefing.pipeline import build
-from conftest import ROOT, SAMPLE_PAGE, run_cli, write_news
 
 STORIES = [
     {"id": "1", "title": "江河水位回落", "body": "多地江河水位今天回落。防汛部门继续值守。"},
@@ -120,7 +120,6 @@ def test_a_corrupt_cache_entry_is_detected_and_redone(tmp_path, fake_edge):
     assert requests + 1 <= len(fake_edge.requests) <= requests + 2
 
 
-@pytest.mark.xdist_group("offline-voice")  # the shared sample build
 def test_the_sample_page_rebuilt_from_its_cache_synthesizes_nothing(sample_build, tmp_path):
     result = run_cli("build", SAMPLE_PAGE, "--engine", "kokoro", "--out", tmp_path / "out", "--date", "2025-02-15",
                      "--cache", sample_build["out"] / ".cache")

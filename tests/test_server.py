@@ -12,7 +12,6 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import ROOT
 from published import build_episode, listed_episodes, serving
 
