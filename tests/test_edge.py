@@ -10,7 +10,7 @@ from fake_edge import TONE_HZ
 
 
 def _small_input(tmp_path):
-    return write_news(tmp_path, [{"id": "1", "title": "测试新闻", "body": "第一句话。第二句话。"}])
+    return write_news(tmp_path, [{"id": "1", "title": "测试新闻", "body": "今天上午说了第一句话。下午说了第二句话。"}])
 
 
 def test_edge_audio_ends_up_in_the_bulletin(tmp_path, fake_edge):
@@ -20,12 +20,12 @@ def test_edge_audio_ends_up_in_the_bulletin(tmp_path, fake_edge):
     assert "engine: edge" in result.stdout
     # one request for the opening and closing, one for the story (headline and lead)
     assert len(fake_edge.requests) == 2
-    assert "测试新闻。\n第一句话。\n第二句话。" in fake_edge.requests
+    assert "测试新闻。\n今天上午说了第一句话。\n下午说了第二句话。" in fake_edge.requests
     (mp3,) = (out / "episodes").glob("*.mp3")
     samples = decode(mp3)
     assert tone_strength(samples, 44100, TONE_HZ) > 0.3  # the fake's tone is what is heard
     cues = (mp3.with_suffix(".vtt")).read_text("utf-8")
-    assert "第一句话。" in cues and "第二句话。" in cues
+    assert "今天上午说了第一句话。" in cues and "下午说了第二句话。" in cues
 
 
 def test_auto_uses_edge_when_the_service_answers(tmp_path, fake_edge):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from ..context import Context
-from ..errors import InputError
-from ..models import Article, Item
+from ..errors import ConfigError, InputError
+from ..models import Article, Item, Lang
+from ..settings import Settings
+from ..speak.voices import preset_voice
 from .summarize import (
     Considered,
     LeadChoice,
     choose_lead,
     headline_from,
     lead_of,
+    pace,
     speaking_seconds,
 )
 
@@ -24,14 +27,31 @@ def write_leads(articles: list[Article], ctx: Context) -> list[Item]:
         raise InputError("the inputs hold no article to read; check them with `briefing articles`")
     items = []
     for number, article in enumerate(articles, 1):
-        lead = lead_of(article, article.lead_seconds or settings.leads.item_seconds)
+        faster = pace(_known_voice(settings, article.lang), article.lang)
+        lead = lead_of(article, (article.lead_seconds or settings.leads.item_seconds) * faster)
         title = article.title or headline_from(lead, article.lang)
         seconds = speaking_seconds(lead, article.lang)
         if article.title:
             seconds += speaking_seconds(article.title, article.lang)
+        seconds /= faster
         items.append(Item(id=article.id or str(number), title=title, lead=lead, lang=article.lang,
                           seconds=seconds, url=_web_link(article.url)))
     return items
+
+
+def _known_voice(settings: Settings, lang: Lang) -> tuple[str, str] | None:
+    """The (engine, voice) that will read `lang`, when the engine is chosen already (not `auto`,
+    which is decided when the voices speak): its measured rate sets the lead's length."""
+    engine = settings.speak.engine
+    if engine == "auto":
+        return None
+    if settings.speak.voice and lang == settings.show.language:
+        return engine, settings.speak.voice
+    configured = {(lang_, engine_): voice for lang_, engine_, voice in settings.speak.voices}
+    try:
+        return engine, configured.get((lang, engine)) or preset_voice(lang, engine)
+    except ConfigError:
+        return None
 
 
 def _web_link(url: str | None) -> str | None:

@@ -28,7 +28,7 @@ SPEAKING_RATES: dict[tuple[str, str], float] = {
     ("kokoro", "zm_yunxi"): 5.0,  # speed 0.9: 5.28 within sentences, 5.0 with the pauses between them
     ("kokoro", "af_heart"): 3.0,
 }
-ZH_CHARS_PER_SECOND = SPEAKING_RATES[("kokoro", "zm_yunxi")]  # the default Mandarin anchor's
+ZH_CHARS_PER_SECOND = 4.5  # assumed for a voice whose rate is not measured (the online voices)
 EN_WORDS_PER_SECOND = 2.5
 SAME_AS_HEADLINE = 0.8  # similarity above which a sentence only repeats the headline
 NEAR_DUPLICATE = 0.7  # ... or repeats a sentence already in the lead
@@ -53,6 +53,12 @@ _REFERS_BACK = {
     "en": re.compile(r"^(?:He|She|It|They|This|That|These|Those|His|Her|Its|Their|Such)\b"),
 }
 _HEAD_QUESTION_CHARS = {"zh": 30, "en": 90}
+
+
+def pace(voice: tuple[str, str] | None, lang: Lang) -> float:
+    """How much faster than the assumed rate `voice` (engine, name) speaks: 1.0 when not measured."""
+    assumed = ZH_CHARS_PER_SECOND if lang == "zh" else EN_WORDS_PER_SECOND
+    return SPEAKING_RATES.get(voice, assumed) / assumed if voice else 1.0
 
 
 def speaking_seconds(text: str, lang: Lang, voice: tuple[str, str] | None = None) -> float:
@@ -200,7 +206,7 @@ def _can_open(unit: Considered, lang: Lang) -> bool:
     """Can the listener start here: not a question, not "他说"/"However", not a quotation first?"""
     short_question = _QUESTION.search(unit.text) and len(unit.text) <= _HEAD_QUESTION_CHARS[lang]
     # "周明说明来意。" leaves who, when and where unsaid; "Schools closed on Monday." does not
-    too_short = len(unit.text) < 2 * _MIN_CHARS[lang] and not _WHEN.search(unit.text)
+    too_short = len(unit.text) < 1.5 * _MIN_CHARS[lang] and not _WHEN.search(unit.text)
     return not (_DANGLING[lang].match(unit.text) or short_question or too_short or unit.text[:1] in _QUOTE_OPENERS)
 
 
