@@ -247,7 +247,7 @@ def test_editions_share_their_clips_and_each_is_a_podcast(editions_build):
     # only what the brief did not read, and at most the one story whose lead the brief lengthened or cut
     # to fill its two minutes (that story says more, or less, in the full edition: other audio)
     assert len(set(full) - set(brief)) <= int(speech["full"]) <= len(set(full) - set(brief)) + 1
-    assert int(speech["speaker"]) == 0
+    assert int(speech["speaker"]) <= 1  # its own filled story, as above
     cached = dict(re.findall(r"^(\w+): speech: .*clips: (\d+) of \d+ from the cache", result.stdout, re.MULTILINE))
     assert int(cached["full"]) >= 2 * len(brief)  # headline and lead of every story the brief read
     assert 0.9 * 120 <= duration(next((out / "brief" / "episodes").glob("*.mp3"))) <= 1.1 * 120
