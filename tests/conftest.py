@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from briefing.cli import app  # noqa: E402
+from briefing.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PAGE = ROOT / "data" / "xinhua-2025-02-15.txt"

@@ -122,7 +122,7 @@ class FakeEdge:
 
 def _ssml_text(message: str) -> str:
     body = message.split("\r\n\r\n", 1)[1]
-    inner = re.search(r"<prosody[^>]*>(.*)</prosody>", body, re.S)
+    inner = re.search(r"<prosody[^>]*>(.*)</prosody>", body, re.DOTALL)
     return unescape(inner.group(1)) if inner else ""
 
 

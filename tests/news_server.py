@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 
 class NewsServer:
@@ -15,7 +16,7 @@ class NewsServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 server.requests.append(self.path)
                 body, content_type = server.routes.get(self.path, (b"not here", "text/plain"))
                 self.send_response(200 if self.path in server.routes else 404)
@@ -36,7 +37,7 @@ class NewsServer:
         self.routes[path] = (data, content_type)
         return self.url + path
 
-    def __enter__(self) -> NewsServer:
+    def __enter__(self) -> Self:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         return self
 

@@ -8,12 +8,11 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from conftest import ROOT, run_cli
 
 NEWS = [
@@ -25,10 +24,9 @@ NEWS = [
 @contextmanager
 def fake_edge_service() -> Iterator[object]:
     """The fake edge-tts service for a whole test module (the conftest fixture is per test)."""
-    from fake_edge import FakeEdgeServer
-
     import edge_tts.communicate
     import edge_tts.voices
+    from fake_edge import FakeEdgeServer
 
     with FakeEdgeServer() as fake, pytest.MonkeyPatch.context() as patch:
         patch.setenv("BRIEFING_EDGE_WSS_URL", fake.url)

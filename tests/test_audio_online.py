@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import srt
-from mutagen.mp3 import MP3
-
 from audio_probe import decode, ebur128, nearest, voiced_runs
 from conftest import run_cli, write_news
 from fake_edge import TONE_SECONDS
+from mutagen.mp3 import MP3
 
 
 def _news(tmp_path):
@@ -63,9 +62,10 @@ def test_unreadable_music_bed_fails_cleanly_and_publishes_nothing(tmp_path, fake
 
 
 def test_split_puts_each_sentence_whole_in_its_own_piece():
+    from fake_edge import decoded_seconds, tone_mp3
+
     from briefing.assemble.codec import decode_mp3
     from briefing.speak.edge import _Boundary, _split_at_sentences
-    from fake_edge import decoded_seconds, tone_mp3
 
     burst = tone_mp3()
     audio, rate = decode_mp3(burst * 3)  # one stream of three sentences, as the service sends

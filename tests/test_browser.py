@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from audio_probe import decode
 from published import NEWS, build_episode, listed_episodes, serving
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 import json
 
 import feedparser
-
+import pytest
 from audio_probe import decode, voiced_seconds
 from conftest import ENGLISH_SAMPLE, run_cli
-
 
 pytestmark = pytest.mark.xdist_group("offline-voice")  # the shared sample build and the model: one worker
 

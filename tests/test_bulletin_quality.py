@@ -10,11 +10,10 @@ import feedparser
 import pytest
 import srt
 import webvtt
+from audio_probe import decode, ebur128, nearest, voiced_runs
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 from PIL import Image
-
-from audio_probe import decode, ebur128, nearest, voiced_runs
 
 from briefing.script import WORDING
 

@@ -12,19 +12,18 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Iterator
 
 import pytest
-
 from audio_probe import duration
 from conftest import ROOT, run_cli, write_news
 
 distributed = pytest.importorskip("distributed")
 
-from briefing.speak.cluster import worker_counts  # noqa: E402
+from briefing.speak.cluster import worker_counts
 
 STANDIN = ("--engine", "standin", "--offline-engine", "standin")
 DATE = "2025-03-04"
@@ -127,7 +126,7 @@ def test_a_local_build_does_not_import_dask(tmp_path):
               f"r = CliRunner().invoke(app, {args!r}); "
               "print(r.exit_code, 'distributed' in sys.modules, 'dask' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), check=False)
     assert proc.stdout.split() == ["0", "False", "False"], proc.stdout + proc.stderr
 
 

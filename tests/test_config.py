@@ -7,10 +7,10 @@ import socket
 
 import feedparser
 import pytest
+from conftest import ENGLISH_SAMPLE
 from typer.testing import CliRunner
 
 from briefing.cli import app
-from conftest import ENGLISH_SAMPLE
 
 
 def invoke(*args, cwd=None, monkeypatch=None):

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
 from audio_probe import duration, ebur128
 from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, run_cli, write_news
 from news_server import NewsServer
@@ -23,27 +22,27 @@ STANDIN = ("--engine", "standin", "--offline-engine", "standin")
 
 # Our own stories (invented for these tests): (guid, title, body)
 STORIES = {
-    "a": ("湖畔公园新建步道今日开放", "城东湖畔公园的环湖步道今天正式开放，全长六公里。步道沿途设有十二处休息点和两座观景台。"
-          "管理处表示，夜间步道照明将开放到晚上十点。"),
-    "b": ("市图书馆延长周末开放时间", "市图书馆宣布，从本周起周末开放时间延长两小时。新增的时段主要面向学生自习。"
-          "馆方同时增加了三百个座位。"),
-    "c": ("社区菜市场完成改造重新营业", "位于老城区的社区菜市场经过三个月改造后重新营业。摊位由八十个增加到一百二十个。"
-          "市场还新设了净菜加工区和便民服务台。"),
-    "d": ("本地中学机器人队获得省赛冠军", "本市第三中学机器人队在省级比赛中获得冠军。队员们设计的分拣机器人在决赛中表现稳定。"
-          "他们将代表本省参加全国比赛。"),
-    "e": ("城郊果园迎来草莓采摘季", "城郊多个果园的草莓进入成熟期，采摘季将持续到五月。果农介绍，今年的草莓甜度比往年更高。"
-          "部分果园推出了亲子采摘活动。"),
-    "f": ("新开通公交线路连接两大园区", "一条新的公交线路今天开通，连接高新园区和物流园区。线路全长十八公里，设站十四个。"
-          "早晚高峰发车间隔为八分钟。"),
-    "g": ("老旧小区加装电梯工程启动", "今年首批老旧小区加装电梯工程今天启动，共涉及四十栋楼。施工方承诺每部电梯工期不超过九十天。"
-          "居民可以通过社区服务站了解进度。"),
-    "h": ("全市举办春季义务植树活动", "全市春季义务植树活动在西山举行，三千多名市民参加。当天共种下各类树苗一万两千株。"
-          "林业部门将安排专人负责后期养护。"),
-    "i": ("河道清淤工程提前完工", "主城区河道清淤工程比计划提前十天完工。工程共清理淤泥五万立方米。"
-          "河道两岸的绿化带也同步完成了修整。"),
+    "a": ("湖畔公园新建步道今日开放", ("城东湖畔公园的环湖步道今天正式开放，全长六公里。步道沿途设有十二处休息点和两座观景台。"
+          "管理处表示，夜间步道照明将开放到晚上十点。")),
+    "b": ("市图书馆延长周末开放时间", ("市图书馆宣布，从本周起周末开放时间延长两小时。新增的时段主要面向学生自习。"
+          "馆方同时增加了三百个座位。")),
+    "c": ("社区菜市场完成改造重新营业", ("位于老城区的社区菜市场经过三个月改造后重新营业。摊位由八十个增加到一百二十个。"
+          "市场还新设了净菜加工区和便民服务台。")),
+    "d": ("本地中学机器人队获得省赛冠军", ("本市第三中学机器人队在省级比赛中获得冠军。队员们设计的分拣机器人在决赛中表现稳定。"
+          "他们将代表本省参加全国比赛。")),
+    "e": ("城郊果园迎来草莓采摘季", ("城郊多个果园的草莓进入成熟期，采摘季将持续到五月。果农介绍，今年的草莓甜度比往年更高。"
+          "部分果园推出了亲子采摘活动。")),
+    "f": ("新开通公交线路连接两大园区", ("一条新的公交线路今天开通，连接高新园区和物流园区。线路全长十八公里，设站十四个。"
+          "早晚高峰发车间隔为八分钟。")),
+    "g": ("老旧小区加装电梯工程启动", ("今年首批老旧小区加装电梯工程今天启动，共涉及四十栋楼。施工方承诺每部电梯工期不超过九十天。"
+          "居民可以通过社区服务站了解进度。")),
+    "h": ("全市举办春季义务植树活动", ("全市春季义务植树活动在西山举行，三千多名市民参加。当天共种下各类树苗一万两千株。"
+          "林业部门将安排专人负责后期养护。")),
+    "i": ("河道清淤工程提前完工", ("主城区河道清淤工程比计划提前十天完工。工程共清理淤泥五万立方米。"
+          "河道两岸的绿化带也同步完成了修整。")),
 }
-UPDATED_A = ("湖畔公园新建步道今日开放", "环湖步道开放首日接待游客超过两万人次，远超管理处此前的预计。"
-             "为疏导人流，管理处临时增开了三个出入口，并在周末实行分时段预约入园。")
+UPDATED_A = ("湖畔公园新建步道今日开放", ("环湖步道开放首日接待游客超过两万人次，远超管理处此前的预计。"
+             "为疏导人流，管理处临时增开了三个出入口，并在周末实行分时段预约入园。"))
 
 
 def rss(keys: list[str], day: dt.date, overrides: dict[str, tuple[str, str]] | None = None) -> str:
@@ -54,7 +53,7 @@ def rss(keys: list[str], day: dt.date, overrides: dict[str, tuple[str, str]] | N
         paragraphs = "".join(f"<p>{sentence}。</p>" for sentence in body.rstrip("。").split("。"))
         items.append(f"<item><title>{title}</title><link>https://news.example.org/{key}.html</link>"
                      f"<guid>https://news.example.org/{key}</guid>"
-                     f"<pubDate>{format_datetime(dt.datetime.combine(day, dt.time(5, 0), dt.timezone.utc))}</pubDate>"
+                     f"<pubDate>{format_datetime(dt.datetime.combine(day, dt.time(5, 0), dt.UTC))}</pubDate>"
                      f"<content:encoded><![CDATA[{paragraphs}]]></content:encoded></item>")
     return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
             'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>本地新闻</title>'
@@ -243,11 +242,11 @@ def test_editions_share_their_clips_and_each_is_a_podcast(editions_build):
     out, result = editions_build
     brief, full = headlines(out / "brief", "2025-02-15"), headlines(out / "full", "2025-02-15")
     assert 1 <= len(brief) < len(full) == 7
-    speech = dict(re.findall(r"^(\w+): speech: (\d+) of \d+ stor", result.stdout, re.M))
+    speech = dict(re.findall(r"^(\w+): speech: (\d+) of \d+ stor", result.stdout, re.MULTILINE))
     assert int(speech["brief"]) == len(brief)
     assert int(speech["full"]) == len(set(full) - set(brief))  # only what the brief did not read
     assert int(speech["speaker"]) == 0
-    cached = dict(re.findall(r"^(\w+): speech: .*clips: (\d+) of \d+ from the cache", result.stdout, re.M))
+    cached = dict(re.findall(r"^(\w+): speech: .*clips: (\d+) of \d+ from the cache", result.stdout, re.MULTILINE))
     assert int(cached["full"]) >= 2 * len(brief)  # headline and lead of every story the brief read
     assert 0.9 * 120 <= duration(next((out / "brief" / "episodes").glob("*.mp3"))) <= 1.1 * 120
     for name in ("brief", "full", "speaker"):

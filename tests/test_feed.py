@@ -10,9 +10,8 @@ import uuid
 
 import feedparser
 import pytest
-from lxml import etree
-
 from audio_probe import decode
+from lxml import etree
 from published import NEWS, build_episode, listed_episodes
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -208,7 +207,7 @@ def test_today_is_published_now_and_a_past_date_in_its_morning(tmp_path):
     today = dt.date.today().isoformat()
     build_episode(out, today)
     build_episode(out, "2025-03-01")
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     published = {e["date"]: dt.datetime.fromisoformat(e["published"]) for e in listed_episodes(out)}
     assert abs((now - published[today]).total_seconds()) < 3600
     assert published["2025-03-01"].astimezone().date() == dt.date(2025, 3, 1)

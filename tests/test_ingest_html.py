@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from news_server import NewsServer
 
 from briefing.errors import InputError
 from briefing.read import read_document
-from news_server import NewsServer
 
 ENGLISH_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Night buses return to the valley | Example Times</title>

@@ -6,10 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_PAGE, run_cli
 
 from briefing.read import read_document
-from briefing.read.shapes import byline_text, is_caption, is_heading_like, is_photo_credit, split_dateline
-from conftest import SAMPLE_PAGE, run_cli
+from briefing.read.shapes import (
+    byline_text,
+    is_caption,
+    is_heading_like,
+    is_photo_credit,
+    split_dateline,
+)
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
@@ -137,8 +143,8 @@ def test_english_plain_text_with_wrapped_lines(tmp_path):
     path.write_text(text, encoding="utf-8")
     [article] = read_document(str(path))
     assert article.title == "Harbour ferry returns after repairs" and article.lang == "en"
-    assert article.paragraphs == ["The harbour ferry returned to service on Monday after three months of repairs, "
-                                  "carrying more than 600 passengers on its first day.",
+    assert article.paragraphs == [("The harbour ferry returned to service on Monday after three months of repairs, "
+                                  "carrying more than 600 passengers on its first day."),
                                   "The operator said timetables would stay as before."]
 
 

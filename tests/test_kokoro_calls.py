@@ -5,9 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from briefing.speak.kokoro import SAMPLE_RATE, model_calls, quietest_point, sentence_pauses
+from briefing.speak.kokoro import (
+    SAMPLE_RATE,
+    model_calls,
+    quietest_point,
+    sentence_pauses,
+)
 from briefing.speak.phonemes import MAX_TOKENS
-
 
 pytestmark = pytest.mark.xdist_group("offline-voice")  # the model loads once, on the worker that has it
 

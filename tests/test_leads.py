@@ -6,16 +6,16 @@ import json
 import re
 
 import pytest
+from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, run_cli
 
 from briefing.context import Context, LogProgress
-from briefing.read import read_articles
 from briefing.leads import lead_of, speaking_seconds, write_leads
 from briefing.leads.clean import clean_paragraph
 from briefing.leads.sentences import split_sentences, word_ends
 from briefing.leads.summarize import shorten
 from briefing.models import Article
+from briefing.read import read_articles
 from briefing.settings import Settings
-from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, run_cli
 
 FURNITURE = re.compile(r"新华社|本报|中新社|■|记者\s*\S{2,4}\s*摄|新华社发|[（(]\s*记者|^\s*\d{4}年\d{1,2}月\d{1,2}日[,，]"
                        r"|编者按|责任编辑|By\s|PUBLISHED|UPDATED|\(CNN\)")
@@ -62,8 +62,8 @@ def test_item_seconds_sets_the_lead_length():
     ("中新网北京2月15日电 今天降温。", "今天降温。"),
     ("（记者 张三）今天上午，会议召开。", "今天上午，会议召开。"),
     ("接受本报记者采访的专家表示。", "接受记者采访的专家表示。"),
-    ("By . Jill Reilly . PUBLISHED: . 08:06 EST, 5 November 2012 . | . UPDATED: . 09:38 EST, 5 November 2012 . "
-     "An American tabloid has published a cover.", "An American tabloid has published a cover."),
+    (("By . Jill Reilly . PUBLISHED: . 08:06 EST, 5 November 2012 . | . UPDATED: . 09:38 EST, 5 November 2012 . "
+     "An American tabloid has published a cover."), "An American tabloid has published a cover."),
     ("(CNN) -- Louisiana authorities said Tuesday they found her.", "Louisiana authorities said Tuesday they found her."),
     ("LONDON, England (CNN) -- The prime minister said no.", "The prime minister said no."),
     ("WASHINGTON (Reuters) - The Fed raised rates.", "The Fed raised rates."),

@@ -12,7 +12,6 @@ import pytest
 from conftest import run_cli
 
 from briefing.context import Context, LogProgress
-from briefing.read import read_articles
 from briefing.leads import choose_lead, write_leads
 from briefing.leads.clean import clean_paragraph, clean_paragraphs
 from briefing.leads.sentences import en_quote_marks
@@ -25,6 +24,7 @@ from briefing.leads.units import (
     units_of,
 )
 from briefing.models import Article
+from briefing.read import read_articles
 from briefing.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

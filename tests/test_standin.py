@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from conftest import run_cli, write_news
 
 from briefing.speak import create_engine
-from conftest import run_cli, write_news
 
 
 def test_same_text_same_audio_and_longer_text_lasts_longer():

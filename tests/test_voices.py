@@ -7,16 +7,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from audio_probe import decode, voiced_seconds
 from conftest import ENGLISH_SAMPLE, ROOT, run_cli
+
 from briefing.context import Context, LogProgress
-from briefing.read import read_articles
 from briefing.leads import write_leads
+from briefing.read import read_articles
 from briefing.script import write_script
 from briefing.settings import Settings, Show
 from briefing.speak import speak
-from briefing.speak.kokoro import SAMPLE_RATE, KokoroEngine, load_runtime, usable_cores, voice_lang
+from briefing.speak.kokoro import (
+    SAMPLE_RATE,
+    KokoroEngine,
+    load_runtime,
+    usable_cores,
+    voice_lang,
+)
 from briefing.speak.voices import presets
 
 pytestmark = pytest.mark.xdist_group("offline-voice")  # the shared sample build and the model: one worker
