@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/briefing build data/xinhua-2025-02-15.txt data/english-sample.md --out output --date 2025-02-15
 
-## Run the test suite (offline).
+## Lint and type-check (ruff and mypy with their default rules), then run the test suite (offline).
 test: $(STAMP)
+	$(BIN)/python -m ruff check briefing tests tools bench
+	$(BIN)/python -m mypy briefing
 	$(BIN)/python -m pytest -q -n 3
 
 clean:

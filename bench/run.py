@@ -44,8 +44,8 @@ SYNTHESIS_STAGES = ("speak",)
 
 def make_articles(count: int, sentences_per_article: int, seed: int = 7) -> list[dict]:
     """Articles made of sentences recombined from the sample page (deterministic)."""
-    from briefing.read import read_document
     from briefing.leads.sentences import split_sentences
+    from briefing.read import read_document
 
     pool = [s for article in read_document(str(ROOT / "data" / "xinhua-2025-02-15.txt"))
             for paragraph in article.paragraphs for s in split_sentences(paragraph, "zh")
@@ -131,8 +131,8 @@ def worker_naive(args) -> dict:
     import imageio_ffmpeg
 
     from briefing import Context, Settings
-    from briefing.read import read_articles
     from briefing.leads import write_leads
+    from briefing.read import read_articles
 
     AudioSegment.converter = imageio_ffmpeg.get_ffmpeg_exe()
     settings = Settings().with_overrides(item_seconds=args.item_seconds)
@@ -179,7 +179,7 @@ def run_worker(kind: str, **options) -> dict:
     for key, value in options.items():
         if value is not None:
             command += [f"--{key.replace('_', '-')}", str(value)]
-    proc = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     if proc.returncode != 0:
         sys.exit(f"bench worker {kind} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])

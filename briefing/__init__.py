@@ -6,10 +6,10 @@ each stage is importable on its own (see briefing.pipeline.STAGES).
 
 __version__ = "0.1.0"
 
-from .context import Context  # noqa: E402
-from .errors import BriefingError  # noqa: E402
-from .models import Source  # noqa: E402
-from .settings import Settings, Show  # noqa: E402
+from .context import Context
+from .errors import BriefingError
+from .models import Source
+from .settings import Settings, Show
 
 
 def build(sources: list[str | Source], settings: Settings | None = None):
@@ -19,4 +19,4 @@ def build(sources: list[str | Source], settings: Settings | None = None):
     return run_build(sources, Context(settings or Settings()))
 
 
-__all__ = ["BriefingError", "Context", "Settings", "Show", "build", "__version__"]
+__all__ = ["BriefingError", "Context", "Settings", "Show", "__version__", "build"]

@@ -8,8 +8,9 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated
 
 import typer
 
@@ -67,7 +68,7 @@ def handles_errors(command: Callable) -> Callable:
 def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only (for cron).")] = False,
-    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="Configuration file "
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Configuration file "
                                                    "(default: ./briefing.toml when present).")] = None,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
@@ -109,14 +110,14 @@ def _echo(message: str) -> None:
         typer.echo(message)
 
 
-InputsArg = Annotated[Optional[list[str]], typer.Argument(
+InputsArg = Annotated[list[str] | None, typer.Argument(
     help="News files, folders, feed or page URLs (default: the [[sources]] of briefing.toml).", show_default=False)]
-FormatOpt = Annotated[Optional[str], typer.Option("--format", help="Input format (default: detect). "
+FormatOpt = Annotated[str | None, typer.Option("--format", help="Input format (default: detect). "
                                                   "One of: page, markdown, json, jsonl, feed, html.")]
 
-ClusterOpt = Annotated[Optional[str], typer.Option("--cluster", help="Synthesize the stories on the workers of "
+ClusterOpt = Annotated[str | None, typer.Option("--cluster", help="Synthesize the stories on the workers of "
                                                    "this Dask scheduler, e.g. tcp://10.0.0.5:8786.")]
-ClusterFallbackOpt = Annotated[Optional[str], typer.Option("--cluster-fallback", help="When the cluster cannot be "
+ClusterFallbackOpt = Annotated[str | None, typer.Option("--cluster-fallback", help="When the cluster cannot be "
                                                            "reached: fail (default, exit 4) or local.")]
 
 
@@ -132,35 +133,37 @@ def _settings(**values) -> Settings:
 @handles_errors
 def build(
     inputs: InputsArg = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (feed, episodes).")] = None,
-    engine: Annotated[Optional[str], typer.Option("--engine", help="auto, edge (online), kokoro (offline) "
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder (feed, episodes).")] = None,
+    engine: Annotated[str | None, typer.Option("--engine", help="auto, edge (online), kokoro (offline) "
                                                   "or standin (tones, to try the pipeline fast).")] = None,
-    offline_engine: Annotated[Optional[str], typer.Option("--offline-engine", help="The voice auto and a failing "
+    offline_engine: Annotated[str | None, typer.Option("--offline-engine", help="The voice auto and a failing "
                                                           "online voice fall back to (default kokoro).")] = None,
-    voice: Annotated[Optional[str], typer.Option("--voice", help="Anchor voice for the show language.")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="Episode date, YYYY-MM-DD (default: today).")] = None,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Public URL of the output folder.")] = None,
-    item_seconds: Annotated[Optional[float], typer.Option("--item-seconds", help="Speaking time per story.")] = None,
-    max_items: Annotated[Optional[int], typer.Option("--max-items", help="Read at most this many stories.")] = None,
-    keep: Annotated[Optional[int], typer.Option("--keep", help="Episodes kept in the feed.")] = None,
-    skip_failed: Annotated[Optional[bool], typer.Option("--skip-failed", help="Drop a story no voice can "
+    voice: Annotated[str | None, typer.Option("--voice", help="Anchor voice for the show language.")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Episode date, YYYY-MM-DD (default: today).")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Public URL of the output folder.")] = None,
+    item_seconds: Annotated[float | None, typer.Option("--item-seconds", help="Speaking time per story.")] = None,
+    max_items: Annotated[int | None, typer.Option("--max-items", help="Read at most this many stories.")] = None,
+    keep: Annotated[int | None, typer.Option("--keep", help="Episodes kept in the feed.")] = None,
+    skip_failed: Annotated[bool | None, typer.Option("--skip-failed", help="Drop a story no voice can "
                                                         "read instead of failing the build.")] = None,
-    concurrency: Annotated[Optional[int], typer.Option("--concurrency", help="Online voice requests at once.")] = None,
-    cache_dir: Annotated[Optional[Path], typer.Option("--cache", help="Folder of cached clips "
+    concurrency: Annotated[int | None, typer.Option("--concurrency", help="Online voice requests at once.")] = None,
+    cache_dir: Annotated[Path | None, typer.Option("--cache", help="Folder of cached clips "
                                                       "(default: OUT/.cache).")] = None,
     input_format: FormatOpt = None,
-    bitrate: Annotated[Optional[int], typer.Option("--bitrate", help="MP3 bit rate in kbit/s (default 96).")] = None,
-    music_bed: Annotated[Optional[Path], typer.Option("--music-bed", help="Music to play under the opening, "
+    bitrate: Annotated[int | None, typer.Option("--bitrate", help="MP3 bit rate in kbit/s (default 96).")] = None,
+    music_bed: Annotated[Path | None, typer.Option("--music-bed", help="Music to play under the opening, "
                                                       "ducked under the voice (your own file).")] = None,
     cluster: ClusterOpt = None,
     cluster_fallback: ClusterFallbackOpt = None,
-    minutes: Annotated[Optional[float], typer.Option("--minutes", help="Length of the bulletin, opening and "
+    minutes: Annotated[float | None, typer.Option("--minutes", help="Length of the bulletin, opening and "
                                                      "closing included: the most important stories that fit.")] = None,
-    allow_repeats: Annotated[Optional[bool], typer.Option("--allow-repeats", help="Read stories broadcast in the "
+    allow_repeats: Annotated[bool | None, typer.Option("--allow-repeats", help="Read stories broadcast in the "
                                                           "last repeat_days days again.")] = None,
 ) -> None:
     """Build today's bulletin from INPUTS (or the configured sources) and publish it to the feed."""
     from .console import RichProgress
+    from .editions import Edition
+    from .pipeline import BuildResult
     from .pipeline import build as run_build
 
     settings = _settings(out_dir=out, engine=engine, offline_engine=offline_engine, voice=voice, date=date, base_url=base_url,
@@ -175,7 +178,7 @@ def build(
 
             if minutes is not None:
                 progress.note("--minutes is for a build without editions; each edition keeps its own minutes")
-            built = build_editions(list(inputs or settings.read.sources), settings, progress)
+            built: list[tuple[Edition | None, BuildResult]] = list(build_editions(list(inputs or settings.read.sources), settings, progress))
         else:
             built = [(None, run_build(list(inputs or settings.read.sources), Context(settings, progress)))]
     for note in notes:
@@ -189,7 +192,7 @@ def build(
 
 def _summary(result, out: Path, prefix: str) -> None:
     episode = result.episode
-    minutes, seconds = divmod(int(round(episode.duration)), 60)
+    minutes, seconds = divmod(round(episode.duration), 60)
     _echo(f"{prefix}episode: {out / 'episodes' / episode.media}")
     _echo(f"{prefix}duration: {minutes}:{seconds:02d} ({episode.duration:.1f} s), {_count(result.items, 'item')}")
     _echo(f"{prefix}engine: {result.engine}" + (f" (fell back to offline for: {', '.join(result.fallbacks)})"
@@ -198,7 +201,7 @@ def _summary(result, out: Path, prefix: str) -> None:
           + (", the rest from the cache" if result.synthesized_items < result.items else "")
           + f"; clips: {result.clips - result.synthesized} of {result.clips} from the cache")
     _echo(f"{prefix}feed: {out / 'feed.xml'}")
-    took_minutes, took_seconds = divmod(int(round(result.seconds)), 60)
+    took_minutes, took_seconds = divmod(round(result.seconds), 60)
     _echo(f"{prefix}done: episode {episode.date} ({minutes}:{seconds:02d}), {_count(result.items, 'item')}, "
           f"{_count(len(result.fallbacks), 'fallback')}, engine {result.engine}, {took_minutes}m{took_seconds:02d}s")
 
@@ -208,11 +211,11 @@ def _summary(result, out: Path, prefix: str) -> None:
 def shows(
     folders: Annotated[list[Path], typer.Argument(help="Show folders, each with its briefing.toml.",
                                                   show_default=False)],
-    engine: Annotated[Optional[str], typer.Option("--engine", help="Voice for every show (default: each "
+    engine: Annotated[str | None, typer.Option("--engine", help="Voice for every show (default: each "
                                                   "show's own).")] = None,
-    offline_engine: Annotated[Optional[str], typer.Option("--offline-engine", help="Fallback voice for every "
+    offline_engine: Annotated[str | None, typer.Option("--offline-engine", help="Fallback voice for every "
                                                           "show.")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="Episode date, YYYY-MM-DD (default: today).")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Episode date, YYYY-MM-DD (default: today).")] = None,
     cluster: ClusterOpt = None,
     cluster_fallback: ClusterFallbackOpt = None,
 ) -> None:
@@ -229,9 +232,9 @@ def shows(
         def note(self, message: str) -> None:
             notes.setdefault(self.folder, []).append(message)
 
-    overrides = {k: v for k, v in dict(engine=engine, offline_engine=offline_engine, cluster=cluster,
-                                       cluster_fallback=cluster_fallback,
-                                       date=parse_date(date) if date else None).items() if v is not None}
+    overrides = {k: v for k, v in {"engine": engine, "offline_engine": offline_engine, "cluster": cluster,
+                                       "cluster_fallback": cluster_fallback,
+                                       "date": parse_date(date) if date else None}.items() if v is not None}
     Settings().with_overrides(**overrides)  # a bad option stops the run before any show
     outcomes = build_shows(folders, overrides, ShowProgress)
     for note in notes.get(Path("."), []):
@@ -241,7 +244,7 @@ def shows(
             typer.echo(f"FAIL {outcome.folder}: {outcome.error}")
             continue
         episode = outcome.result.episode
-        minutes, seconds = divmod(int(round(episode.duration)), 60)
+        minutes, seconds = divmod(round(episode.duration), 60)
         _echo(f"ok   {outcome.folder}: episode {episode.date} ({minutes}:{seconds:02d}), "
               f"{_count(outcome.result.items, 'item')}, engine {outcome.result.engine}, "
               f"{outcome.result.seconds:.0f} s" + "".join(f"; {note}" for note in notes.get(outcome.folder, [])))
@@ -278,7 +281,7 @@ def articles(
 def leads(
     input: Annotated[str, typer.Argument(help="A news file or URL.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    item_seconds: Annotated[Optional[float], typer.Option("--item-seconds", help="Speaking time per story.")] = None,
+    item_seconds: Annotated[float | None, typer.Option("--item-seconds", help="Speaking time per story.")] = None,
     input_format: FormatOpt = None,
     explain: Annotated[bool, typer.Option("--explain", help="Show, for each lead, the sentences considered, "
                                           "their scores and why each was kept or dropped.")] = False,
@@ -317,7 +320,7 @@ def _print_explanations(explained: list, as_json: bool) -> None:
 @app.command()
 @handles_errors
 def pronounce(
-    text: Annotated[Optional[list[str]], typer.Argument(help="Mandarin text (default: lines from standard input).",
+    text: Annotated[list[str] | None, typer.Argument(help="Mandarin text (default: lines from standard input).",
                                                        show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines: text, pinyin, spoken.")] = False,
 ) -> None:
@@ -345,7 +348,7 @@ def voices(
 @app.command()
 @handles_errors
 def serve(
-    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder to serve (default: the "
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder to serve (default: the "
                                                 "configured one, else output).")] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every network).")] = SERVE_HOST,
     port: Annotated[int, typer.Option("--port", help="Port (0 picks a free one).")] = SERVE_PORT,
@@ -363,7 +366,7 @@ def serve(
 @app.command()
 @handles_errors
 def init(
-    source: Annotated[Optional[list[str]], typer.Option("--source", help="A news file, folder, feed or page "
+    source: Annotated[list[str] | None, typer.Option("--source", help="A news file, folder, feed or page "
                                                          "URL to read every day (repeatable).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing briefing.toml.")] = False,
 ) -> None:
@@ -377,7 +380,7 @@ def init(
 @app.command()
 @handles_errors
 def doctor(
-    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder to check.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder to check.")] = None,
 ) -> None:
     """Check what a build needs: ffmpeg, the offline and online voices, the output folder, the config."""
     from .doctor import run_checks
@@ -412,4 +415,4 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(run())
+    run()

@@ -19,8 +19,8 @@ from typing import Any
 from .editions import editions_from_config
 from .errors import ConfigError, InputError
 from .files import write_atomic
-from .read.fetch import check_url
 from .models import Source
+from .read.fetch import check_url
 from .settings import FIELD_TYPES, STAGE_GROUPS, Settings, Show
 from .speak.engine import ENGINES
 

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import sys
+from typing import Self
 
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn,
-                           TimeElapsedColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 
 class RichProgress:
@@ -22,7 +30,7 @@ class RichProgress:
                                       MofNCompleteColumn(), TimeElapsedColumn(), console=self._console,
                                       transient=False)
 
-    def __enter__(self) -> RichProgress:
+    def __enter__(self) -> Self:
         if self._progress is not None:
             self._progress.start()
         return self

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .errors import BriefingError
 from .settings import Settings
@@ -25,7 +25,7 @@ def check_ffmpeg(settings: Settings) -> Check:
     from .assemble.codec import ffmpeg_exe
 
     exe = ffmpeg_exe()
-    version = subprocess.run([exe, "-hide_banner", "-version"], capture_output=True, text=True, timeout=20)
+    version = subprocess.run([exe, "-hide_banner", "-version"], capture_output=True, text=True, timeout=20, check=False)
     first = (version.stdout.splitlines() or ["?"])[0]
     return Check("ffmpeg", version.returncode == 0, f"{exe} ({first})")
 
@@ -90,6 +90,6 @@ def run_checks(settings: Settings, config: Path | None, config_error: str | None
             results.append(check(settings))
         except BriefingError as exc:
             results.append(Check(name, False, str(exc)))
-        except Exception as exc:  # doctor reports, it does not crash
+        except Exception as exc:  # noqa: BLE001 - doctor reports, it does not crash
             results.append(Check(name, False, f"{type(exc).__name__}: {exc}"))
     return results

@@ -64,7 +64,7 @@ def editions_from_config(entries: Any, where: str) -> tuple[Edition, ...]:
             raise ConfigError(f"{here}: must be a table with name, title and minutes")
         unknown = set(entry) - _KEYS
         if unknown:
-            raise ConfigError(f"{here}: unknown key {sorted(unknown)[0]!r}; valid: {', '.join(sorted(_KEYS))}")
+            raise ConfigError(f"{here}: unknown key {min(unknown)!r}; valid: {', '.join(sorted(_KEYS))}")
         missing = [k for k in ("name", "title", "minutes") if k not in entry]
         if missing:
             raise ConfigError(f"{here}: needs {', '.join(missing)}")

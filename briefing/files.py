@@ -6,7 +6,6 @@ import os
 import tempfile
 from pathlib import Path
 
-
 STAGING = ".staging"  # under the output folder: what a build prepares before it is published
 
 

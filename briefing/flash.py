@@ -28,7 +28,7 @@ ITEMS = 5  # newest episodes listed
 def flash_items(episodes: list[Episode], settings: Settings) -> list[dict[str, str]]:
     return [{
         "uid": episode.guid,
-        "updateDate": episode.published.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.0Z"),
+        "updateDate": episode.published.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.0Z"),
         "titleText": episode.title,
         "mainText": episode.summary.replace("\n", " "),
         "streamUrl": media_url(settings, episode.media),

@@ -125,7 +125,7 @@ def _in_background(work: Callable[[Context], None], ctx: Context) -> None:
     def run() -> None:
         try:
             work(ctx)
-        except Exception as exc:  # only a head start: never fail the build from here
+        except Exception as exc:  # noqa: BLE001 - only a head start: never fail the build from here
             log.debug("background preparation failed: %s", exc)
 
     threading.Thread(target=run, name=getattr(work, "__name__", "prepare"), daemon=True).start()

@@ -56,7 +56,7 @@ def _check_date(date: dt.date) -> None:
     """The episode's pubDate is 06:00 local time that day, in UTC: the year must survive both."""
     try:
         _check(1900 <= date.year <= 9998, "")
-        dt.datetime.combine(date, dt.time(6, 0)).astimezone().astimezone(dt.timezone.utc)
+        dt.datetime.combine(date, dt.time(6, 0)).astimezone().astimezone(dt.UTC)
     except (ConfigError, OverflowError, ValueError, OSError):
         raise ConfigError(f"date {date} is out of range; give a date between 1900 and 9998") from None
 
@@ -180,7 +180,10 @@ class SpeakSettings:
     pronunciations: tuple[tuple[str, str], ...] = ()  # (word, "pinyin with tones" or respelling) for Mandarin
 
     def __post_init__(self) -> None:
-        from .speak.engine import ENGINES, OFFLINE_ENGINES  # here: the speak stage imports the settings
+        from .speak.engine import (  # here: the speak stage imports the settings
+            ENGINES,
+            OFFLINE_ENGINES,
+        )
 
         engines = ("auto", *ENGINES)
         _check(self.engine in engines, f"engine must be one of {', '.join(engines)}, not {self.engine!r}")

@@ -10,7 +10,7 @@ one is built; only an unreachable cluster given for the whole run stops the run 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +56,7 @@ class _Clusters:
                 cluster.close()
 
 
-def build_shows(folders: Sequence[Path], overrides: dict[str, object],
+def build_shows(folders: Sequence[Path], overrides: Mapping[str, object],
                 progress_for: Callable[[Path], Progress]) -> list[ShowOutcome]:
     """Build every show in turn; `overrides` are settings given for all (None: each show's own)."""
     clusters = _Clusters()
@@ -69,7 +69,7 @@ def build_shows(folders: Sequence[Path], overrides: dict[str, object],
         clusters.close()
 
 
-def _build_show(folder: Path, overrides: dict[str, object], clusters: _Clusters, progress: Progress) -> ShowOutcome:
+def _build_show(folder: Path, overrides: Mapping[str, object], clusters: _Clusters, progress: Progress) -> ShowOutcome:
     outcome = ShowOutcome(folder)
     try:
         settings = show_settings(folder, overrides)
@@ -83,7 +83,7 @@ def _build_show(folder: Path, overrides: dict[str, object], clusters: _Clusters,
     return outcome
 
 
-def show_settings(folder: Path, overrides: dict[str, object]) -> Settings:
+def show_settings(folder: Path, overrides: Mapping[str, object]) -> Settings:
     config = folder / CONFIG_NAME
     if not config.is_file():
         raise ConfigError(f"{folder}: no {CONFIG_NAME} in this folder; create one there with `briefing init`")

@@ -32,7 +32,7 @@ def ebur128(path: Path | str, start: float | None = None, seconds: float | None 
     span = (["-ss", f"{start:.3f}"] if start is not None else []) + (["-t", f"{seconds:.3f}"] if seconds else [])
     log = subprocess.run([ffmpeg(), "-hide_banner", "-nostats", *span, "-i", str(path), "-af", "ebur128=peak=true",
                           "-f", "null", "-"], capture_output=True, text=True,
-                         errors="replace").stderr  # ffmpeg may cut a tag mid-character
+                         errors="replace", check=False).stderr  # ffmpeg may cut a tag mid-character
     summary = log[log.rindex("Summary:"):]
     return {"lufs": float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1)),
             "true_peak": float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))}

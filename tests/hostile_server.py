@@ -11,6 +11,7 @@ import socket
 import socketserver
 import threading
 import time
+from typing import Self
 
 LIFETIME = 30.0  # seconds any one connection is served, at most (past the 20 s fetch deadline)
 
@@ -83,7 +84,7 @@ class HostileServer:
         else:
             sock.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
 
-    def __enter__(self) -> HostileServer:
+    def __enter__(self) -> Self:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         return self
 

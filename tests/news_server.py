@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 
 class NewsServer:
@@ -36,7 +37,7 @@ class NewsServer:
         self.routes[path] = (data, content_type)
         return self.url + path
 
-    def __enter__(self) -> NewsServer:
+    def __enter__(self) -> Self:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         return self
 

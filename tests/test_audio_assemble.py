@@ -131,10 +131,10 @@ def test_cues_are_exactly_where_each_prepared_sentence_lies_in_the_mix():
     prepared = [s for clip in speech.clips for s in prepare_clip(clip)]
     assert len(layout.cues) == len(prepared)
     for cue, audio in zip(layout.cues, prepared):
-        start = int(round(cue.start * layout.rate))
-        assert int(round(cue.end * layout.rate)) - start == audio.size
+        start = round(cue.start * layout.rate)
+        assert round(cue.end * layout.rate) - start == audio.size
     headline = next(k for k, c in enumerate(layout.cues) if c.text == "Story 1.")  # no sound overlaps it
-    start = int(round(layout.cues[headline].start * layout.rate))
+    start = round(layout.cues[headline].start * layout.rate)
     assert np.array_equal(layout.mix[start:start + prepared[headline].size], prepared[headline])
 
 

@@ -18,7 +18,7 @@ NEWS = '[{"title": "新桥通车", "body": "一座跨江大桥今天正式通车
 
 def briefing(*args, cwd=ROOT, env=None, timeout=60) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "briefing", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+                          text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, check=False)
 
 
 def one_line_error(proc, code: int) -> str:
@@ -148,7 +148,7 @@ def test_init_escapes_what_toml_needs_escaped(tmp_path):
 def test_init_in_a_read_only_folder_is_one_line(tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(folder)], capture_output=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(folder)], capture_output=True, check=False)
     if mounted.returncode != 0:
         pytest.skip("cannot mount a tmpfs here")
     try:
@@ -165,7 +165,7 @@ def test_jieba_and_onnxruntime_keep_their_caches_out_of_the_shared_temp_folder(t
     script = ("from briefing.text.words import jieba_module; jieba_module().lcut('今天天气很好，我们去公园散步。');"
               "from briefing.speak.kokoro import _import_onnxruntime; _import_onnxruntime()")
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "TMPDIR": str(shared), "XDG_CACHE_HOME": str(home)})
+                          env={**os.environ, "TMPDIR": str(shared), "XDG_CACHE_HOME": str(home)}, check=False)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in shared.iterdir()) == []  # no jieba.cache, no .ses
     private = home / "briefing"

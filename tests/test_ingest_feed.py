@@ -109,7 +109,7 @@ def test_links_that_are_not_http_are_never_opened(tmp_path):
 
 def _entity_feeds(secret_uri: str) -> dict[str, str]:
     laughs = '<!ENTITY lol "lol">' + "".join(
-        f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1) if i > 1 else "&lol;") * 10}">' for i in range(1, 10))
+        f'<!ENTITY lol{i} "{(f"&lol{i - 1};" if i > 1 else "&lol;") * 10}">' for i in range(1, 10))
 
     def item(reference: str) -> str:
         return _item(f"标题{reference}", "http://127.0.0.1:9/never", f"摘要{reference}", "<p>正文。</p>")

@@ -77,8 +77,8 @@ def test_markdown_is_read_as_markdown_defines_it(tmp_path):
     [article] = read_document(str(path))
     assert article.title == "Storm warning for the coast" and article.byline == "By Jane Doe"
     assert article.paragraphs == [
-        "The file_name_here stays and 2*3*4 is a product; bold, emphasis and code read plainly, "
-        "and a link keeps its words.", "What happens next", "Ferries stop at noon."]
+        ("The file_name_here stays and 2*3*4 is a product; bold, emphasis and code read plainly, "
+        "and a link keeps its words."), "What happens next", "Ferries stop at noon."]
 
 
 def test_markdown_line_breaks_inside_chinese_text_vanish(tmp_path):

@@ -143,8 +143,8 @@ def test_english_plain_text_with_wrapped_lines(tmp_path):
     path.write_text(text, encoding="utf-8")
     [article] = read_document(str(path))
     assert article.title == "Harbour ferry returns after repairs" and article.lang == "en"
-    assert article.paragraphs == ["The harbour ferry returned to service on Monday after three months of repairs, "
-                                  "carrying more than 600 passengers on its first day.",
+    assert article.paragraphs == [("The harbour ferry returned to service on Monday after three months of repairs, "
+                                  "carrying more than 600 passengers on its first day."),
                                   "The operator said timetables would stay as before."]
 
 

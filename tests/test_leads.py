@@ -62,8 +62,8 @@ def test_item_seconds_sets_the_lead_length():
     ("中新网北京2月15日电 今天降温。", "今天降温。"),
     ("（记者 张三）今天上午，会议召开。", "今天上午，会议召开。"),
     ("接受本报记者采访的专家表示。", "接受记者采访的专家表示。"),
-    ("By . Jill Reilly . PUBLISHED: . 08:06 EST, 5 November 2012 . | . UPDATED: . 09:38 EST, 5 November 2012 . "
-     "An American tabloid has published a cover.", "An American tabloid has published a cover."),
+    (("By . Jill Reilly . PUBLISHED: . 08:06 EST, 5 November 2012 . | . UPDATED: . 09:38 EST, 5 November 2012 . "
+     "An American tabloid has published a cover."), "An American tabloid has published a cover."),
     ("(CNN) -- Louisiana authorities said Tuesday they found her.", "Louisiana authorities said Tuesday they found her."),
     ("LONDON, England (CNN) -- The prime minister said no.", "The prime minister said no."),
     ("WASHINGTON (Reuters) - The Fed raised rates.", "The Fed raised rates."),

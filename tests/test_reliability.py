@@ -33,8 +33,8 @@ def news(tmp_path: Path, stories=STORIES) -> str:
 
 
 def settings(tmp_path: Path, **values) -> Settings:
-    defaults = dict(out_dir=tmp_path / "out", engine="edge", offline_engine="standin", concurrency=1,
-                    edge_timeout=2.0, edge_retries=2)
+    defaults = {"out_dir": tmp_path / "out", "engine": "edge", "offline_engine": "standin", "concurrency": 1,
+                    "edge_timeout": 2.0, "edge_retries": 2}
     return Settings().with_overrides(**{**defaults, **values})
 
 
@@ -167,7 +167,7 @@ def test_a_build_killed_mid_synthesis_loses_nothing(tmp_path, fake_edge):
         assert (out / "episodes" / name).stat().st_size == int(entry.enclosures[0]["length"])
     fake_edge.delay = 0
     again = _spawn_build(out, news(tmp_path, longer), "2025-01-03", fake_edge)
-    stdout, stderr = again.communicate(timeout=300)
+    _stdout, stderr = again.communicate(timeout=300)
     assert again.returncode == 0, stderr
     feed = feedparser.parse(str(out / "feed.xml"))
     assert not feed.bozo and len(feed.entries) == 2
@@ -182,10 +182,10 @@ def test_two_builds_at_once_on_one_folder(tmp_path, fake_edge):
     assert first.poll() is None, first.communicate()
     second = subprocess.run([sys.executable, "-m", "briefing", "build", news(tmp_path), "--engine", "edge",
                              "--out", str(out), "--date", "2025-01-05"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120, env={**os.environ, "BRIEFING_EDGE_WSS_URL": fake_edge.url})
+                            timeout=120, env={**os.environ, "BRIEFING_EDGE_WSS_URL": fake_edge.url}, check=False)
     assert second.returncode == 7
     assert "another build is writing" in second.stderr and len(second.stderr.strip().splitlines()) == 1
-    stdout, stderr = first.communicate(timeout=300)
+    _stdout, stderr = first.communicate(timeout=300)
     assert first.returncode == 0, stderr
     feed = feedparser.parse(str(out / "feed.xml"))
     assert not feed.bozo and len(feed.entries) == 1

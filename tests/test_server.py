@@ -181,7 +181,7 @@ def test_one_log_line_per_request(tmp_path):
 
 def _one_line_error(*args):
     proc = subprocess.run([sys.executable, "-m", "briefing", "serve", *args], capture_output=True, text=True,
-                          timeout=60, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+                          timeout=60, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), check=False)
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
     return proc.returncode, lines[0]

@@ -39,10 +39,10 @@ SILENT_DB = -40.0  # windows quieter than this (RMS dBFS) are left out of the la
 
 def leads(lang: str) -> list[dict]:
     from briefing.context import Context, LogProgress
-    from briefing.read import read_articles
     from briefing.leads import write_leads
     from briefing.leads.sentences import split_sentences
     from briefing.leads.speakable import speakable
+    from briefing.read import read_articles
     from briefing.settings import Settings
 
     ctx = Context(Settings(), LogProgress())

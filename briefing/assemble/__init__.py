@@ -25,8 +25,19 @@ from .master import TARGET_LUFS, Measurement, master, master_to_mp3
 from .sidecars import write_sidecars
 from .tags import write_tags
 
-__all__ = ["assemble", "episode_title", "lay_out", "master", "master_to_mp3", "prepare_clip", "Layout",
-           "Measurement", "Pauses", "RATE", "TARGET_LUFS"]
+__all__ = [
+    "RATE",
+    "TARGET_LUFS",
+    "Layout",
+    "Measurement",
+    "Pauses",
+    "assemble",
+    "episode_title",
+    "lay_out",
+    "master",
+    "master_to_mp3",
+    "prepare_clip",
+]
 
 log = logging.getLogger(__name__)
 

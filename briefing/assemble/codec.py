@@ -40,7 +40,7 @@ def decode_mp3(data: bytes) -> tuple[np.ndarray, int]:
     ffmpeg_exe()
     try:
         segment = AudioSegment.from_file(io.BytesIO(data), format="mp3", codec="mp3")
-    except Exception as exc:  # pydub raises CouldntDecodeError or OSError with ffmpeg's output
+    except Exception as exc:  # noqa: BLE001 - pydub raises CouldntDecodeError or OSError with ffmpeg's output
         raise AudioError(f"cannot decode MP3 audio ({str(exc).splitlines()[0][:120]})") from None
     return segment_to_array(segment.set_channels(1)), segment.frame_rate
 

@@ -118,7 +118,7 @@ def loudness(samples: np.ndarray, rate: int) -> float:
     """
     from scipy.signal import sosfilt
 
-    step = int(round(0.1 * rate))
+    step = round(0.1 * rate)
     block = BLOCK_STEPS * step
     if samples.size == 0:
         return float("-inf")
@@ -267,7 +267,7 @@ def limit(samples: np.ndarray, rate: int, ceiling_db: float, attack: float = 0.0
     per_hop = np.minimum(1.0, db_to_gain(ceiling_db) / np.maximum(hop_peaks(samples, rate, hop), 1e-9))
     if per_hop.min() >= 1.0:
         return samples
-    width = max(1, int(round(attack * rate / hop)))
+    width = max(1, round(attack * rate / hop))
     ramped = uniform_filter1d(minimum_filter1d(per_hop, size=2 * (width + 1) + 1, mode="nearest"),
                               size=width, mode="nearest")
     coeff = float(np.exp(-(hop / rate) / release))

@@ -78,13 +78,13 @@ class Timeline:
         self.extend_to(self.now + seconds)
 
     def overlay(self, samples: np.ndarray, at: float) -> None:
-        start = int(round(at * self.rate))
+        start = round(at * self.rate)
         self._reserve(start + samples.size)
         self.samples[start:start + samples.size] += samples
 
     def extend_to(self, seconds: float) -> None:
         """Make the timeline at least `seconds` long (silence, or what overlays put there)."""
-        end = int(round(seconds * self.rate))
+        end = round(seconds * self.rate)
         self._reserve(end)
         self.length = max(self.length, end)
 

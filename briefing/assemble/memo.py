@@ -15,8 +15,8 @@ import shutil
 from dataclasses import asdict
 from pathlib import Path
 
-from ..models import Bulletin, Chapter, Cue, Speech
 from ..files import write_atomic
+from ..models import Bulletin, Chapter, Cue, Speech
 from ..settings import Settings
 from .sidecars import SUFFIXES
 

@@ -15,7 +15,7 @@ def chapters_json(chapters: list[Chapter]) -> str:
 
 
 def _stamp(seconds: float, separator: str) -> str:
-    millis = int(round(max(0.0, seconds) * 1000))
+    millis = round(max(0.0, seconds) * 1000)
     hours, millis = divmod(millis, 3_600_000)
     minutes, millis = divmod(millis, 60_000)
     secs, millis = divmod(millis, 1000)

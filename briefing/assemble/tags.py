@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, CTOCFlags
+from mutagen.id3 import (
+    APIC,
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    TALB,
+    TCON,
+    TDRC,
+    TIT2,
+    TPE1,
+    CTOCFlags,
+)
 from mutagen.id3._tags import save_frame
 
 from ..models import Chapter
@@ -50,4 +62,4 @@ def write_tags(mp3: Path, *, title: str, artist: str, album: str, date: str, sum
 
 
 def _ms(seconds: float) -> int:
-    return int(round(seconds * 1000))
+    return round(seconds * 1000)

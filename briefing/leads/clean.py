@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from ..models import Lang
-from .units import PICTURE_REFERENCE, ZH_PICTURE_ASIDE
 from ..text.script import HAN_RANGES
+from .units import PICTURE_REFERENCE, ZH_PICTURE_ASIDE
 
 _AGENCY = rf"(?:新华社|中新社|本报|人民日报|中新网|新华网|央视网|人民网|[{HAN_RANGES}]{{1,8}}(?:社|报|台|网))"
 _DATE = r"(?:\d{4}年)?\d{1,2}月\d{1,2}日"
@@ -43,22 +43,22 @@ _EN_LEADING = [
     # Daily Mail dumps: "By . Jane Doe . PUBLISHED: . 01:15 EST, 30 November 2013 . | . UPDATED: . ..."
     re.compile(r"^By\s*\.\s*[^.|]{1,80}?\s+\.\s+"),
     re.compile(r"^(?:\|\s*\.?\s*)?(?:PUBLISHED|UPDATED|Last updated)\s*:?\s*\.?\s*[^|]{0,60}?\d{4}\s*\.?\s*"
-               r"(?:\|\s*\.?\s*)?", re.I),
+               r"(?:\|\s*\.?\s*)?", re.IGNORECASE),
     re.compile(r"^(?:[A-Z][A-Za-z.'-]*(?:[ ,]+[A-Z][A-Za-z.'-]*){0,4}\s*)?\((?:CNN|Reuters|AP|AFP|Xinhua|Bloomberg|"
                r"UPI|EFE|dpa|BBC)\)\s*(?:--|—|–|-)?\s*"),
     re.compile(r"^[A-Z][A-Z .,'-]{2,40}\s*(?:--|—|–)\s+"),
 ]
 _EN_DROP = [
     re.compile(r"^By\s+[A-Z][^.!?]{0,80}$"),
-    re.compile(r"^(?:Editor'?s note|Editors'? note|Correction|Clarification)\s*:", re.I),
-    re.compile(r"^(?:Photo|Image|Picture|Video|Caption|Credit)s?\s*:", re.I),
-    re.compile(r"^(?:Scroll down|Click here|Read more|READ MORE|Follow us|Sign up)\b", re.I),
-    re.compile(r"^(?:PUBLISHED|UPDATED|Last updated)\b", re.I),
+    re.compile(r"^(?:Editor'?s note|Editors'? note|Correction|Clarification)\s*:", re.IGNORECASE),
+    re.compile(r"^(?:Photo|Image|Picture|Video|Caption|Credit)s?\s*:", re.IGNORECASE),
+    re.compile(r"^(?:Scroll down|Click here|Read more|READ MORE|Follow us|Sign up)\b", re.IGNORECASE),
+    re.compile(r"^(?:PUBLISHED|UPDATED|Last updated)\b", re.IGNORECASE),
 ]
 # Lines of a wrapped page joined with " . ": "12 per cent . of the" and "the nightclub ."
 _EN_STRAY_STOP = re.compile(r"\s+\.(?=\s+[a-z(])")
 _EN_SPACED_STOP = re.compile(r"\s+\.(?=\s|$)")
-_EN_NOISE = re.compile(r"\s*(?:Scroll down for (?:video|more)|Click here (?:for|to) [^.]*)\.?\s*", re.I)
+_EN_NOISE = re.compile(r"\s*(?:Scroll down for (?:video|more)|Click here (?:for|to) [^.]*)\.?\s*", re.IGNORECASE)
 
 
 def clean_paragraphs(paragraphs: list[str], lang: Lang) -> list[str]:

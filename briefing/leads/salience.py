@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 from ..models import Lang
-from ..text.words import jieba_module
 from ..text.script import HAN_RANGES
+from ..text.words import jieba_module
 
 CENTRALITY_WEIGHT = 1.0
 TITLE_WEIGHT = 1.0
@@ -23,19 +24,8 @@ KEYWORD_WEIGHT = 0.5
 POSITION_WEIGHT = 0.3
 KEYWORDS = 20  # the article's top TF-IDF words
 
-_EN_STOP = frozenset("""
-a about after again against all also am an and any are as at be because been before being between both but by
-can could did do does doing down during each few for from further had has have having he her here hers him his
-how i if in into is it its itself just me more most my no nor not now of off on once only or other our ours out
-over own said same says she should so some such than that the their theirs them then there these they this those
-through to too under until up very was we were what when where which while who whom why will with would you your
-year years new one two told would also last first mr mrs ms
-""".split())
-_ZH_FUNCTION = frozenset("""
-我们 你们 他们 她们 它们 这个 那个 这些 那些 这样 那样 一个 一些 以及 还是 或者 因为 所以 但是 然而 如果 虽然 而且 并且
-已经 正在 可以 可能 需要 进行 通过 对于 关于 其中 之后 之前 同时 目前 今年 去年 表示 认为 指出 介绍 我国 自己 没有 不是
-就是 还有 记者 这里 那里 时候 什么 怎么 如何 为了 由于 此外 另外 不仅 而是 也是 都是 一种 一次 方面 工作 问题
-""".split())
+_EN_STOP = frozenset(["a", "about", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "said", "same", "says", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "year", "years", "new", "one", "two", "told", "would", "also", "last", "first", "mr", "mrs", "ms"])
+_ZH_FUNCTION = frozenset(["我们", "你们", "他们", "她们", "它们", "这个", "那个", "这些", "那些", "这样", "那样", "一个", "一些", "以及", "还是", "或者", "因为", "所以", "但是", "然而", "如果", "虽然", "而且", "并且", "已经", "正在", "可以", "可能", "需要", "进行", "通过", "对于", "关于", "其中", "之后", "之前", "同时", "目前", "今年", "去年", "表示", "认为", "指出", "介绍", "我国", "自己", "没有", "不是", "就是", "还有", "记者", "这里", "那里", "时候", "什么", "怎么", "如何", "为了", "由于", "此外", "另外", "不仅", "而是", "也是", "都是", "一种", "一次", "方面", "工作", "问题"])
 
 
 def content_words(text: str, lang: Lang) -> list[str]:
@@ -47,7 +37,7 @@ def content_words(text: str, lang: Lang) -> list[str]:
             if w not in _EN_STOP and len(w) > 1 and not w.isdigit()]
 
 
-def salience(sentences: list[str], title: str, lang: Lang, context: list[str] = ()) -> list[float]:
+def salience(sentences: list[str], title: str, lang: Lang, context: Sequence[str] = ()) -> list[float]:
     """One score per sentence; higher means more worth reading on air. `context` (subheads, say)
     counts towards what the article is about but gets no score."""
     bags = [Counter(content_words(s, lang)) for s in sentences]
@@ -75,7 +65,7 @@ def _without(centroid: dict[str, float], vector: dict[str, float]) -> dict[str, 
 
 def similarity(a: str, b: str, lang: Lang) -> float:
     """Cosine of the two texts' content words (for near-duplicates and the headline)."""
-    return cosine(Counter(content_words(a, lang)), Counter(content_words(b, lang)))
+    return cosine(dict(Counter(content_words(a, lang))), dict(Counter(content_words(b, lang))))
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -103,7 +93,7 @@ def _zh_idf() -> tuple[dict[str, float], float]:
     file: importing jieba.analyse would also load its part-of-speech model, seconds we do not use."""
     from pathlib import Path
 
-    fields = (Path(jieba_module().__file__).parent / "analyse" / "idf.txt").read_text("utf-8").split()
+    fields = (Path(str(jieba_module().__file__)).parent / "analyse" / "idf.txt").read_text("utf-8").split()
     table = dict(zip(fields[0::2], map(float, fields[1::2])))
     values = sorted(table.values())
     return table, values[len(values) // 2]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
 
 from ..models import Lang
 from ..text.script import HAN_RANGES
@@ -104,7 +104,7 @@ _ZH_RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     (re.compile(rf"(?:(零下)|-)?({_NUM})\s*(?:℃|°C|摄氏度)"),
      lambda m: ("零下" if m.group(0)[0] in "-零" else "") + _cardinal(m[2]) + "摄氏度"),
     # ranges: 15—59岁, 4-5颗, 2.5%至3%, 2024—2025年
-    (re.compile(rf"(?<![\w.])(\d{{4}})\s*[-—–~～至到]\s*(\d{{4}})(?=\s*年)"),
+    (re.compile(r"(?<![\w.])(\d{4})\s*[-—–~～至到]\s*(\d{4})(?=\s*年)"),
      lambda m: f"{_digits(m[1])}年到{_digits(m[2])}"),
     (re.compile(rf"(?<![A-Za-z\d.])({_NUM})(%?)\s*(?:[-—–~～]|至|到)\s*({_NUM})(%)"),
      lambda m: f"百分之{_cardinal(m[1])}到百分之{_cardinal(m[3])}"),

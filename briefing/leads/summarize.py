@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..models import Article, Lang
+from ..text.script import HAN_RANGES
 from .clean import clean_paragraphs
 from .salience import content_words, salience, similarity
 from .sentences import clause_ends, join_sentences, split_sentences, word_ends
 from .speakable import speakable
 from .units import NEWS, units_of
-from ..text.script import HAN_RANGES
 
 # Measured speaking rates, Mandarin characters (numbers as spoken) or English words per second of
 # speech, by (engine, voice): tools/measure_pace.py on the sample page built with that voice.
@@ -288,7 +288,7 @@ def headline_from(lead: str, lang: Lang, limit: int = 24) -> str:
     first = next(iter(split_sentences(lead, lang)), lead).strip()
     size = (lambda t: len(t)) if lang == "zh" else (lambda t: len(t.split()))
     budget = limit if lang == "zh" else limit // 2
-    fits = lambda prefix: size(prefix) <= budget  # noqa: E731
+    fits = lambda prefix: size(prefix) <= budget
     clause = _last_fitting(first, clause_ends(first, lang), fits)
     if clause is not None:
         return first[:clause].rstrip(" ，,；;：:")
@@ -301,7 +301,7 @@ def headline_from(lead: str, lang: Lang, limit: int = 24) -> str:
 def shorten(sentence: str, seconds: float, lang: Lang) -> str:
     """One over-long sentence cut to fit `seconds`: at the last clause break that fits, else the
     first one, else at a word break; never inside quotes or brackets; closed with a full stop."""
-    fits = lambda prefix: speaking_seconds(prefix, lang) <= seconds  # noqa: E731
+    fits = lambda prefix: speaking_seconds(prefix, lang) <= seconds
     cuts = [c for c in clause_ends(sentence, lang) if _keeps_meaning(sentence, c, lang)]
     cut = _last_fitting(sentence, cuts, fits)
     if cut is None and cuts and speaking_seconds(sentence[:cuts[0]], lang) <= 2 * seconds:

@@ -19,15 +19,21 @@ from mutagen.mp3 import MP3
 
 from ..artwork import publish_cover
 from ..assemble import episode_title, memo
+from ..assemble.sidecars import SUFFIXES as SIDECAR_SUFFIXES
 from ..context import Context
 from ..errors import PublishError
+from ..files import move_atomic, staging_dir, write_atomic
 from ..models import Bulletin, Episode, Item
 from ..settings import Settings
-from ..assemble.sidecars import SUFFIXES as SIDECAR_SUFFIXES
-from ..files import move_atomic, staging_dir, write_atomic
 from .feed import media_url, podcast_guid, published_podcast_guid, render_feed
 from .page import render_page
-from .store import feed_files, load_episodes, load_podcast_guid, merge_episode, save_episodes
+from .store import (
+    feed_files,
+    load_episodes,
+    load_podcast_guid,
+    merge_episode,
+    save_episodes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +115,7 @@ def _publish(bulletin: Bulletin, settings: Settings, engine: str, state: _Publis
         links=[item.url for item in script.items],
         media=media,
         length=path.stat().st_size,
-        duration=MP3(str(path)).info.length,
+        duration=_duration(path),
         published=_published(settings.date, previous),
         engine=engine,
         sidecars=sidecars,
@@ -186,8 +192,8 @@ def _published(date: dt.date, previous: Episode | None) -> dt.datetime:
         return previous.published
     now = dt.datetime.now().astimezone().replace(microsecond=0)
     if date == now.date():
-        return now.astimezone(dt.timezone.utc)
-    return dt.datetime.combine(date, dt.time(6, 0)).astimezone().astimezone(dt.timezone.utc)
+        return now.astimezone(dt.UTC)
+    return dt.datetime.combine(date, dt.time(6, 0)).astimezone().astimezone(dt.UTC)
 
 
 def _summary(items: list[Item]) -> str:
@@ -203,3 +209,10 @@ def _remove_unlisted(folder: Path, listed: list[Episode], protected: set[str] = 
             continue
         if path.name.endswith((".mp3", *SIDECAR_SUFFIXES.values())):
             path.unlink(missing_ok=True)
+
+
+def _duration(mp3: Path) -> float:
+    info = MP3(str(mp3)).info
+    if info is None:
+        raise PublishError(f"{mp3} is not an MP3 that can be read; build again")
+    return float(info.length)

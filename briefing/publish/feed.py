@@ -170,7 +170,7 @@ def render_feed(episodes: list[Episode], settings: Settings, cover_name: str, gu
     fg.podcastindex.guid = guid or podcast_guid(settings.publish.feed_url)
     fg.podcastindex.locked = (show.locked, show.owner_email)
     fg.podcastindex.update_frequency = ("FREQ=DAILY", "每日" if show.language == "zh" else "Daily")
-    fg.lastBuildDate(dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+    fg.lastBuildDate(dt.datetime.now(dt.UTC).replace(microsecond=0))
     for episode in sorted(episodes, key=lambda e: e.date):  # add_entry prepends: oldest first
         entry = fg.add_entry()
         entry.id(episode.guid)
@@ -183,7 +183,7 @@ def render_feed(episodes: list[Episode], settings: Settings, cover_name: str, gu
         entry.description(episode_html(episode))
         entry.enclosure(media_url(settings, episode.media), str(episode.length), "audio/mpeg")
         entry.pubDate(episode.published)
-        entry.podcast.itunes_duration(int(round(episode.duration)))
+        entry.podcast.itunes_duration(round(episode.duration))
         entry.podcast.itunes_summary(episode.summary)
         entry.podcast.itunes_image(cover_url)
         for kind, (tag, mime) in SIDECAR_TYPES.items():

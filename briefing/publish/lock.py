@@ -3,9 +3,9 @@ build dies (even by kill -9), so a crashed build never blocks the next one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from filelock import FileLock, Timeout
 

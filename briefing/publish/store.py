@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ..models import Episode
 from ..files import write_atomic
+from ..models import Episode
 
 log = logging.getLogger(__name__)
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
+from ..context import Context
 from ..errors import InputError, unknown_name
 from ..models import Article, Source
-from ..context import Context
 from . import feed, html, markdown, page, structured
-from .dedupe import drop_duplicates
 from .dateline import take_dateline
+from .dedupe import drop_duplicates
 from .source import Document, expand_folders, load
 
 log = logging.getLogger(__name__)
@@ -73,10 +73,10 @@ def read_articles(sources: list[str | Source], ctx: Context) -> list[Article]:
     if not sources:
         raise InputError("no input given; name a news file, folder of files, feed or page URL, "
                          "or add [[sources]] to briefing.toml")
-    sources = [s if isinstance(s, Source) else Source(s) for s in sources]
-    ctx.progress.stage("reading", total=len(sources))
+    configured = [s if isinstance(s, Source) else Source(s) for s in sources]
+    ctx.progress.stage("reading", total=len(configured))
     articles: list[Article] = []
-    for source in sources:
+    for source in configured:
         found = [a for location in expand_folders([source.location])
                  for a in read_document(location, settings.read.input_format, settings.read.allow_private_links)]
         articles.extend(found[: source.max_items] if source.max_items else found)

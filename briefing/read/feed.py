@@ -15,10 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ..errors import InputError
 from ..models import Article
-from . import htmltext
+from . import fetch, htmltext
 from .lang import detect_lang
-from . import fetch
-from .source import Document, MAX_PAGE_BYTES, decode, fetch_bytes, is_url
+from .source import MAX_PAGE_BYTES, Document, decode, fetch_bytes, is_url
 from .xmlguard import strip_dtd
 
 log = logging.getLogger(__name__)
@@ -27,7 +26,7 @@ MAX_LINKED_PAGES = 50  # pages fetched for one feed whose items carry only a sum
 LINKED_PAGES_AT_ONCE = 16  # fetches in flight for one feed (most of a fetch is waiting)
 INPUT_DEADLINE = 60.0  # seconds for all the linked pages of one feed
 
-_ROOT = re.compile(r"(?:\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>))*\s*<([\w:.-]+)", re.S | re.I)
+_ROOT = re.compile(r"(?:\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>))*\s*<([\w:.-]+)", re.DOTALL | re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 

@@ -103,7 +103,7 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _request(target: Target, due: float, public_only: bool) -> tuple[http.client.HTTPResponse, http.client.HTTPConnection]:
+def _request(target: Target, due: float, public_only: bool) -> tuple[http.client.HTTPResponse, _DeadlineConnection]:
     address = _address(target, public_only)
     connection = _DeadlineConnection(target, address, due)
     try:
@@ -120,7 +120,7 @@ def _address(target: Target, public_only: bool) -> str:
     except (socket.gaierror, UnicodeError) as exc:
         raise InputError(f"{one_line(target.url)}: cannot find the host {one_line(target.host, 80)} "
                          f"({one_line(str(exc), 80)}); check the URL and your connection") from None
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]
     if public_only:
         private = [a for a in addresses if not is_public(a)]
         if private:

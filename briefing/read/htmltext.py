@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import unescape
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -54,7 +55,7 @@ def page_text(html: str, url: str | None = None) -> PageText | None:
     import trafilatura
 
     html = _CJK_LINE_BREAK.sub("", html)  # a line break inside Chinese text is not a space
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+    doc: Any = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                       include_tables=False, include_images=False)
     if doc is None or len((doc.text or "").strip()) < MIN_ARTICLE_CHARS:
         return None

@@ -7,6 +7,7 @@ punctuation, length), never about the words of particular titles or pages.
 from __future__ import annotations
 
 import re
+
 from ..text.script import HAN_RANGES
 
 SPACES = " \t\u3000\u00a0"

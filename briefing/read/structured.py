@@ -6,7 +6,7 @@ import json
 import re
 
 from ..errors import InputError
-from ..models import Article
+from ..models import Article, Lang
 from .lang import detect_lang
 from .source import Document
 
@@ -105,7 +105,7 @@ def _article(obj, source: str, where: str) -> Article:
     paragraphs = [p.strip() for p in paragraphs if p and p.strip()]
     if not paragraphs:
         raise InputError(f"{source} {where}: the article has no body; give it a 'body' or 'paragraphs'")
-    lang = obj.get("lang") if obj.get("lang") in ("zh", "en") else detect_lang(title + "".join(paragraphs))
+    lang: Lang = obj["lang"] if obj.get("lang") in ("zh", "en") else detect_lang(title + "".join(paragraphs))
     return Article(
         title=title.strip(),
         paragraphs=paragraphs,

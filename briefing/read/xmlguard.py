@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 _ENTITY_NAME = re.compile(r"<!ENTITY\s+(%\s*)?([\w.:-]+)")
-_PROLOG_ITEM = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+_PROLOG_ITEM = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
 _REFERENCE = re.compile(r"&([A-Za-z_][\w.:-]*);")
 
 

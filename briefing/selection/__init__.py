@@ -23,10 +23,18 @@ from ..errors import InputError
 from ..leads import write_leads
 from ..models import Article, Item
 from .budget import Estimator, fit
-from .memory import Broadcast, fingerprint, load_memory, normalised, recent, remember, similarity
+from .memory import (
+    Broadcast,
+    fingerprint,
+    load_memory,
+    normalised,
+    recent,
+    remember,
+    similarity,
+)
 from .ranking import rank
 
-__all__ = ["select_stories", "record_broadcast", "UPDATE_MARK"]
+__all__ = ["UPDATE_MARK", "record_broadcast", "select_stories"]
 
 log = logging.getLogger(__name__)
 

@@ -76,7 +76,7 @@ def published_date(published: str | None) -> dt.date | None:
         return None
     text = published.strip()
     try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        return dt.datetime.fromisoformat(text).date()
     except ValueError:
         pass
     try:

@@ -25,7 +25,7 @@ from .voices import preset_voice
 
 log = logging.getLogger(__name__)
 
-__all__ = ["speak", "resolve_engine", "ENGINES", "create_engine"]
+__all__ = ["ENGINES", "create_engine", "resolve_engine", "speak"]
 
 ONLINE = "edge"
 
@@ -180,11 +180,12 @@ def _without_items(script: Script, dropped: set[int]) -> tuple[Script, dict[int,
     """The script without the dropped stories; old segment index -> new segment index."""
     keep_items = [i for i in range(len(script.items)) if i not in dropped]
     renumber = {old: new for new, old in enumerate(keep_items)}
-    segments, mapping = [], {}
+    segments: list[Segment] = []
+    mapping: dict[int, int] = {}
     for index, segment in enumerate(script.segments):
         if segment.item is not None and segment.item in dropped:
             continue
-        if segment.kind == "transition" and renumber.get(segment.item) == 0:
+        if segment.kind == "transition" and segment.item is not None and renumber.get(segment.item) == 0:
             continue  # the first remaining story needs no transition
         mapping[index] = len(segments)
         segments.append(replace(segment, item=renumber[segment.item]) if segment.item is not None else segment)
@@ -218,13 +219,14 @@ def speak(script: Script, ctx: Context) -> Speech:
     if any(g.item is None for g in failed):
         raise VoiceError(f"no voice could read the opening or closing ({failed[0].error})")
     if failed and not settings.speak.skip_failed:
-        names = ", ".join(f"{g.item + 1} ({script.items[g.item].title})" for g in failed)
+        names = ", ".join(_story_label(script, g.item) for g in failed if g.item is not None)
         raise VoiceError(f"no voice could read story {names}: {failed[0].error}; "
                          "rerun with --skip-failed to publish without it")
     clips_by_index = {i: clip for g in groups if g.clips for i, clip in zip(g.indexes, g.clips)}
-    final_script, mapping = _without_items(script, {g.item for g in failed})
+    final_script, mapping = _without_items(script, {g.item for g in failed if g.item is not None})
     for group in failed:
-        ctx.progress.note(f"dropped story {group.item + 1} ({script.items[group.item].title}): {group.error}")
+        if group.item is not None:
+            ctx.progress.note(f"dropped story {_story_label(script, group.item)}: {group.error}")
     if not final_script.items:
         raise VoiceError("no story could be voiced; check the voice with `briefing doctor`")
     clips = [clips_by_index[old] for old in sorted(mapping)]
@@ -238,3 +240,7 @@ def speak(script: Script, ctx: Context) -> Speech:
     report.synthesized = sum(g.synthesized for g in groups)
     report.synthesized_items = sum(1 for g in groups if g.item is not None and g.story_synthesized)
     return Speech(script=final_script, clips=clips)
+
+
+def _story_label(script: Script, item: int) -> str:
+    return f"{item + 1} ({script.items[item].title})"

@@ -92,7 +92,7 @@ class Cluster:
     def close(self) -> None:
         try:
             self.client.close()
-        except Exception as exc:  # closing a connection to a scheduler that is gone
+        except Exception as exc:  # noqa: BLE001 - closing a connection to a scheduler that is gone
             log.debug("closing the cluster client: %s", exc)
 
 

@@ -8,6 +8,7 @@ edge-tts only splits long text at line breaks or spaces.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import random
@@ -75,7 +76,7 @@ class EdgeEngine:
         """Voices of the live service; offline, the voices named in the presets."""
         try:
             listed = asyncio.run(asyncio.wait_for(self._edge_tts.list_voices(), self.connect_timeout))
-        except Exception as exc:  # offline: fall back to what the presets name
+        except Exception as exc:  # noqa: BLE001 - offline: fall back to what the presets name
             log.debug("edge voice list unavailable: %s", exc)
             names = sorted({v for lang in presets().values() for v in lang.get("edge", {}).values()})
             return [VoiceInfo(n, n.rsplit("-", 1)[0], "?", "preset (service unreachable)") for n in names]
@@ -93,7 +94,7 @@ class EdgeEngine:
         try:
             asyncio.run(asyncio.wait_for(self._request("。", "zh-CN-YunyangNeural", "+0%", timeout), timeout + 1))
             return True
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             log.debug("edge-tts unreachable: %r", exc)
             return False
 
@@ -173,6 +174,6 @@ def _split_at_sentences(audio: np.ndarray, rate: int, sentences: list[str],
             cuts.append((sentence_end + next_start) / 2 + MP3_DELAY_SAMPLES / rate)
     else:
         cuts = [total * end / ours[-1] for end in ours[:-1]]
-    edges = [0] + [min(len(audio), max(0, int(round(c * rate)))) for c in cuts] + [len(audio)]
+    edges = [0] + [min(len(audio), max(0, round(c * rate))) for c in cuts] + [len(audio)]
     edges = list(np.maximum.accumulate(edges))
-    return [audio[a:b] for a, b in zip(edges, edges[1:])]
+    return [audio[a:b] for a, b in itertools.pairwise(edges)]

@@ -17,6 +17,7 @@ import threading
 import warnings
 from collections.abc import Mapping
 from types import SimpleNamespace
+from typing import Any
 
 from ..models import Lang
 from ..text.script import HAN_RANGES
@@ -41,9 +42,9 @@ class Phonemizer:
     """Phonemizers per language, created on first use; one call at a time (jieba, espeak)."""
 
     def __init__(self, lexicon: Mapping[str, object] | None = None) -> None:
-        self._zh = None
+        self._zh: Any = None  # misaki.zh.ZHG2P, imported on first use
         self._lexicon = dict(lexicon or {})
-        self._en: dict[bool, object] = {}
+        self._en: dict[bool, Any] = {}
         self._lock = threading.Lock()
 
     def __call__(self, text: str, lang: Lang, british: bool = False) -> str:

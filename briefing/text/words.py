@@ -6,6 +6,7 @@ import logging
 import tempfile
 from functools import lru_cache
 from types import ModuleType
+from typing import Any
 
 
 @lru_cache(maxsize=1)
@@ -21,7 +22,7 @@ def jieba_module() -> ModuleType:
     return jieba
 
 
-def new_tokenizer() -> object:
+def new_tokenizer() -> Any:
     """A tokenizer of its own (to add words to without touching the shared one), its cache private too."""
     tokenizer = jieba_module().Tokenizer()
     _keep_cache_private(tokenizer)
