@@ -12,11 +12,13 @@ import json
 import tomllib
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from .editions import editions_from_config
+from .editions import KEYS as EDITION_KEYS
+from .editions import Edition
 from .errors import ConfigError, InputError
 from .files import write_atomic
 from .models import Source
@@ -72,7 +74,7 @@ def settings_from_mapping(data: dict[str, Any], base: Path = Path("."), origin: 
     cluster_values = _table(data.get("cluster", {}), _CLUSTER_KEYS, FIELD_TYPES, base, f"{origin} [cluster]")
     voices = _voices(data.get("voices", {}), f"{origin} [voices]")
     sources = _sources(data.get("sources", []), base, f"{origin} [[sources]]")
-    editions = editions_from_config(data.get("editions", []), f"{origin} [[editions]]")
+    editions = _editions(data.get("editions", []), f"{origin} [[editions]]")
     pronunciations = _pronunciations(data.get("pronunciations", {}), f"{origin} [pronunciations]")
     publish_values.setdefault("out_dir", base / Settings.out_dir)  # output lives beside the config
     try:
@@ -153,14 +155,35 @@ def _voices(table: Any, where: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
-def _sources(entries: Any, base: Path, where: str) -> tuple[Source, ...]:
+def _array_of_tables(entries: Any, where: str, what: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """([[table]] #n, its keys) for each table of an array of tables; `what` says what each holds."""
     if not isinstance(entries, list):
-        raise ConfigError(f"{where}: write each source as a [[sources]] table with path = or url =")
-    out = []
+        raise ConfigError(f"{where}: write each one as a {where.rsplit(' ', 1)[-1]} table with {what}")
     for number, entry in enumerate(entries, 1):
         here = f"{where} #{number}"
         if not isinstance(entry, dict):
-            raise ConfigError(f"{here}: must be a table with path = \"...\" or url = \"...\"")
+            raise ConfigError(f"{here}: must be a table with {what}")
+        yield here, entry
+
+
+def _editions(entries: Any, where: str) -> tuple[Edition, ...]:
+    """[[editions]] tables -> Editions (each checked; the settings check the values' ranges)."""
+    out = []
+    for here, entry in _array_of_tables(entries, where, "name, title and minutes"):
+        _no_unknown(entry, EDITION_KEYS, here)
+        missing = [k for k in ("name", "title", "minutes") if k not in entry]
+        if missing:
+            raise ConfigError(f"{here}: needs {', '.join(missing)}")
+        try:
+            out.append(Edition(**entry))
+        except ConfigError as exc:
+            raise ConfigError(f"{here}: {exc}") from None
+    return tuple(out)
+
+
+def _sources(entries: Any, base: Path, where: str) -> tuple[Source, ...]:
+    out = []
+    for here, entry in _array_of_tables(entries, where, 'path = "..." or url = "..."'):
         _no_unknown(entry, _SOURCE_KEYS, here)
         if ("path" in entry) == ("url" in entry):
             raise ConfigError(f"{here}: give exactly one of path = \"...\" or url = \"...\"")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 FORMATS = ("podcast", "flash")
 SHOW_PAGE = "index.html"
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
-_KEYS = {"name", "title", "minutes", "voice", "item_seconds", "loudness", "format"}
+KEYS = {"name", "title", "minutes", "voice", "item_seconds", "loudness", "format"}  # of an [[editions]] table
 
 
 @dataclass(frozen=True)
@@ -51,28 +51,6 @@ class Edition:
             value = getattr(self, key)
             if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
                 raise ConfigError(f"{where}: {key} must be a number, not {value!r}")
-
-
-def editions_from_config(entries: Any, where: str) -> tuple[Edition, ...]:
-    """[[editions]] tables -> Editions (each checked; the settings check the values' ranges)."""
-    if not isinstance(entries, list):
-        raise ConfigError(f"{where}: write each edition as an [[editions]] table with name, title and minutes")
-    out = []
-    for number, entry in enumerate(entries, 1):
-        here = f"{where} #{number}"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{here}: must be a table with name, title and minutes")
-        unknown = set(entry) - _KEYS
-        if unknown:
-            raise ConfigError(f"{here}: unknown key {min(unknown)!r}; valid: {', '.join(sorted(_KEYS))}")
-        missing = [k for k in ("name", "title", "minutes") if k not in entry]
-        if missing:
-            raise ConfigError(f"{here}: needs {', '.join(missing)}")
-        try:
-            out.append(Edition(**entry))
-        except ConfigError as exc:
-            raise ConfigError(f"{here}: {exc}") from None
-    return tuple(out)
 
 
 def edition_settings(settings: Settings, edition: Edition) -> tuple[Settings, list[str]]:

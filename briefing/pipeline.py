@@ -93,30 +93,9 @@ class BuildResult:
     timings: dict[str, float]
     cpu_seconds: dict[str, float]
 
-    @property
-    def engine(self) -> str:
-        return self.report.engine
-
-    @property
-    def fallbacks(self) -> list[str]:
-        return self.report.fallbacks
-
-    @property
-    def items(self) -> int:
-        return self.report.items
-
-    @property
-    def synthesized(self) -> int:
-        return self.report.synthesized
-
-    @property
-    def synthesized_items(self) -> int:
-        return self.report.synthesized_items
-
-    @property
-    def clips(self) -> int:
-        """Voice clips in the bulletin; those not synthesized came from the cache."""
-        return self.report.clips
+    def __getattr__(self, name: str) -> Any:
+        """What the stages reported (engine, fallbacks, items, synthesized, clips, ...)."""
+        return getattr(self.report, name)
 
 
 def _in_background(work: Callable[[Context], None], ctx: Context) -> None:
