@@ -176,8 +176,13 @@ def test_respellings_and_pinyin_spellings():
 
 def test_lead_budget_uses_the_measured_rate_of_the_voice():
     text = "新闻" * 25
-    assert speaking_seconds(text, "zh") == pytest.approx(50 / ZH_CHARS_PER_SECOND)
-    assert 4.8 <= ZH_CHARS_PER_SECOND <= 5.2
+    assert speaking_seconds(text, "zh") == pytest.approx(50 / ZH_CHARS_PER_SECOND)  # a voice not measured
+    assert 4.8 <= SPEAKING_RATES[("kokoro", "zm_yunxi")] <= 5.2  # the offline anchor, measured
+    assert speaking_seconds(text, "zh", ("kokoro", "zm_yunxi")) == pytest.approx(50 / SPEAKING_RATES[("kokoro", "zm_yunxi")])
+    from briefing.leads.summarize import pace
+
+    assert pace(("kokoro", "zm_yunxi"), "zh") == pytest.approx(SPEAKING_RATES[("kokoro", "zm_yunxi")] / ZH_CHARS_PER_SECOND)
+    assert pace(None, "zh") == 1.0
     assert speaking_seconds("one two three", "en", ("kokoro", "af_heart")) == \
         pytest.approx(3 / SPEAKING_RATES[("kokoro", "af_heart")])
 
