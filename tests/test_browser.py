@@ -24,9 +24,8 @@ ENGLISH_STORY = {"id": "3", "title": "Harbour ferry adds a night service", "lang
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-pytestmark = [pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
-                                 reason="no headless browser (apt-get install chromium chromium-driver)"),
-              pytest.mark.xdist_group("browser")]  # one browser and one built show for the whole module
+pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
+                                reason="no headless browser (apt-get install chromium chromium-driver)")
 AXE = Path(__file__).parent / ".node" / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"desktop": (1280, 900, False), "phone": (390, 844, True)}
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -6,7 +6,7 @@ from ..context import Context
 from ..errors import ConfigError, InputError
 from ..models import Article, Item, Lang
 from ..settings import Settings
-from ..speak.voices import preset_voice
+from ..speak.voices import configured_voice
 from .summarize import (
     Considered,
     LeadChoice,
@@ -47,9 +47,8 @@ def _known_voice(settings: Settings, lang: Lang) -> tuple[str, str] | None:
         return None
     if settings.speak.voice and lang == settings.show.language:
         return engine, settings.speak.voice
-    configured = {(lang_, engine_): voice for lang_, engine_, voice in settings.speak.voices}
     try:
-        return engine, configured.get((lang, engine)) or preset_voice(lang, engine)
+        return engine, configured_voice(settings, lang, engine)
     except ConfigError:
         return None
 

@@ -21,7 +21,7 @@ from ..models import Clip, Lang, Script, Segment, Speech
 from ..settings import Settings
 from .cache import ClipCache, clip_key
 from .engine import ENGINES, SpeechEngine, create_engine
-from .voices import preset_voice
+from .voices import configured_voice
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,7 @@ def voice_for(engine: SpeechEngine, lang: Lang, ctx: Context) -> str:
     settings = ctx.settings
     if settings.speak.voice and lang == settings.show.language and _is_voice_of(engine, settings.speak.voice):
         return settings.speak.voice
-    configured = {(lang_, engine_): voice for lang_, engine_, voice in settings.speak.voices}
-    return configured.get((lang, engine.name)) or preset_voice(lang, engine.name)
+    return configured_voice(settings, lang, engine.name)
 
 
 @dataclass

@@ -6,9 +6,13 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
 from ..models import Lang
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 ROLES = ("anchor", "second")
 
@@ -42,3 +46,9 @@ def preset_voice(lang: Lang, engine: str, role: str = "anchor") -> str:
     except KeyError:
         raise ConfigError(f"voices/presets.toml has no {role} voice for {lang} on {engine}; add "
                           f"[{lang}.{engine}] {role} = \"...\"") from None
+
+
+def configured_voice(settings: Settings, lang: Lang, engine: str) -> str:
+    """The voice `engine` reads `lang` with: the [voices] table of briefing.toml, else the preset."""
+    configured = {(lang_, engine_): voice for lang_, engine_, voice in settings.speak.voices}
+    return configured.get((lang, engine)) or preset_voice(lang, engine)
