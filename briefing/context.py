@@ -54,10 +54,21 @@ class BuildReport:
 
 
 @dataclass
+class SharedLeads:
+    """The lead each story is read with by the editions of one build (briefing.editions): the
+    first edition to read a story fixes its length (Article.lead_seconds), and every later edition
+    that reads stories the same way keeps it, so the story sounds the same and its clips come
+    from the cache. The select stage consults and extends it; a build on its own starts empty."""
+
+    seconds: dict[tuple[str, str], float] = field(default_factory=dict)  # (reading, story) -> lead seconds
+
+
+@dataclass
 class Context:
     settings: Settings
     progress: Progress = field(default_factory=LogProgress)
     report: BuildReport = field(default_factory=BuildReport)
+    leads: SharedLeads = field(default_factory=SharedLeads)  # shared by the editions of one build
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage and per timed step
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # CPU time of the process, same keys
     cluster: Any = None  # a speech.cluster.Cluster while the speak stage synthesizes on one

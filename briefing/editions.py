@@ -3,9 +3,10 @@
 Each `[[editions]]` table of briefing.toml (name, title, minutes; optionally voice,
 item_seconds, loudness, format) is published as its own podcast under OUT/NAME/ (feed,
 episodes, page, broadcast memory), and OUT/index.html links them all. Every edition
-speaks through the same clip cache (OUT/.cache, or the configured one), so a story an
-earlier edition already spoke is not synthesized again. An edition with format = "flash"
-also writes a smart-speaker feed (briefing.flash).
+speaks through the same clip cache (OUT/.cache, or the configured one), and a story an
+earlier edition read keeps the lead it had there (context.SharedLeads: only a story no
+earlier edition read is lengthened or cut to fill a slot), so it is not synthesized
+again. An edition with format = "flash" also writes a smart-speaker feed (briefing.flash).
 """
 
 from __future__ import annotations
@@ -81,17 +82,18 @@ def edition_settings(settings: Settings, edition: Edition) -> tuple[Settings, li
 
 def build_editions(sources: list, settings: Settings, progress: Progress) -> list[tuple[Edition, BuildResult]]:
     """Build and publish every edition, then the show page linking them."""
-    from .context import Context
+    from .context import Context, SharedLeads
     from .files import write_atomic
     from .flash import FLASH_MAX_MINUTES, write_flash
     from .pipeline import build
 
     results = []
+    leads = SharedLeads()  # a story keeps the lead the first edition to read it chose
     for edition in settings.editions:
         edition_values, notes = edition_settings(settings, edition)
         for note in notes:
             progress.note(note)
-        result = build(sources, Context(edition_values, _Named(progress, edition.name)))
+        result = build(sources, Context(edition_values, _Named(progress, edition.name), leads=leads))
         if edition.format == "flash":
             write_flash(edition_values)
             if result.episode.duration > FLASH_MAX_MINUTES * 60 / 0.9:

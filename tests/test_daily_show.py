@@ -18,6 +18,8 @@ from audio_probe import duration, ebur128
 from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, run_cli, write_news
 from news_server import NewsServer
 
+from briefing.leads import write_leads
+
 STANDIN = ("--engine", "standin", "--offline-engine", "standin")
 
 # Our own stories (invented for these tests): (guid, title, body)
@@ -238,19 +240,36 @@ def editions_build(tmp_path_factory):
     return folder / "out", result
 
 
+def _episode(out: Path) -> dict:
+    return json.loads((out / "episodes.json").read_text("utf-8"))["episodes"][0]
+
+
+def _mp3(out: Path) -> Path:
+    return next((out / "episodes").glob("*.mp3"))
+
+
 def test_editions_share_their_clips_and_each_is_a_podcast(editions_build):
     out, result = editions_build
     brief, full = headlines(out / "brief", "2025-02-15"), headlines(out / "full", "2025-02-15")
+    speaker = headlines(out / "speaker", "2025-02-15")
     assert 1 <= len(brief) < len(full) == 7
     speech = dict(re.findall(r"^(\w+): speech: (\d+) of \d+ stor", result.stdout, re.MULTILINE))
-    assert int(speech["brief"]) == len(brief)
-    # only what the brief did not read, and at most the one story whose lead the brief lengthened or cut
-    # to fill its two minutes (that story says more, or less, in the full edition: other audio)
-    assert len(set(full) - set(brief)) <= int(speech["full"]) <= len(set(full) - set(brief)) + 1
-    assert int(speech["speaker"]) <= 1  # its own filled story, as above
     cached = dict(re.findall(r"^(\w+): speech: .*clips: (\d+) of \d+ from the cache", result.stdout, re.MULTILINE))
+    seconds = {name: duration(_mp3(out / name)) for name in ("brief", "full", "speaker")}
+    print("synthesized", speech, "clips from the cache", cached, "seconds", seconds)
+    assert int(speech["brief"]) == len(brief)
+    # a story keeps the lead the first edition to read it gave it (the brief's last story too, whose lead
+    # was lengthened to fill its two minutes): each edition synthesizes only the stories none before it read
+    assert int(speech["full"]) == len(set(full) - set(brief))
+    assert set(speaker) <= set(brief) | set(full)
+    assert int(speech["speaker"]) == 0
     assert int(cached["full"]) >= 2 * len(brief)  # headline and lead of every story the brief read
-    assert 0.9 * 120 <= duration(next((out / "brief" / "episodes").glob("*.mp3"))) <= 1.1 * 120
+    # each edition lasts its minutes within 10 %, decoded; all the news runs under 10 minutes, and the
+    # full edition (every story, as long as the other editions read it) says so
+    assert 0.9 * 120 <= seconds["brief"] <= 1.1 * 120
+    assert 0.9 * 180 <= seconds["speaker"] <= 1.1 * 180
+    assert seconds["full"] < 0.9 * 600
+    assert re.search(r"^full: only about [\d.]+ minutes of news for the 10-minute budget", result.stdout, re.MULTILINE)
     for name in ("brief", "full", "speaker"):
         feed = feedparser.parse((out / name / "feed.xml").read_bytes())
         assert not feed.bozo, feed.get("bozo_exception")
@@ -263,6 +282,94 @@ def test_editions_share_their_clips_and_each_is_a_podcast(editions_build):
     page = (out / "index.html").read_text("utf-8")
     for name in ("brief", "full", "speaker"):
         assert f'href="{name}/feed.xml"' in page and f'href="{name}/index.html"' in page
+
+
+def _spoken(out: Path, title: str) -> list[str]:
+    """What the published episode says for the story `title`: its headline, then its lead, sentence by sentence."""
+    episode = _episode(out)
+    start, end = next((start, end) for start, end, chapter in episode["chapters"] if chapter == title)
+    return [text for at, _, text in episode["cues"] if start <= at < end]
+
+
+def test_a_story_another_edition_read_keeps_its_lead(editions_build):
+    from briefing.config import load_config
+    from briefing.context import Context
+    from briefing.editions import edition_settings
+    from briefing.read import read_articles
+
+    out, result = editions_build
+    settings = load_config(out.parent / "briefing.toml").with_overrides(date=dt.date(2025, 2, 15))
+    values, _ = edition_settings(settings, settings.editions[0])
+    ctx = Context(values)
+    as_is = {item.title: item.lead for item in write_leads(read_articles(list(values.read.sources), ctx), ctx)}
+    filled = headlines(out / "brief", "2025-02-15")[-1]
+    said = _spoken(out / "brief", filled)
+    # the brief lengthened its last story's lead to fill its two minutes ...
+    assert said[0].rstrip("。") == filled and "".join(said[1:]) != as_is[filled]
+    assert len("".join(said[1:])) > len(as_is[filled])
+    # ... and every edition after it reads that story word for word as the brief did
+    assert _spoken(out / "full", filled) == said and _spoken(out / "speaker", filled) == said
+    for title in headlines(out / "brief", "2025-02-15")[:-1]:
+        assert _spoken(out / "full", title) == _spoken(out / "brief", title)
+    # the speaker edition's stories were all read before: it fits its three minutes with whole stories
+    speaker = headlines(out / "speaker", "2025-02-15")
+    for title in speaker:
+        assert _spoken(out / "speaker", title) == _spoken(out / "full", title)
+    assert headlines(out / "full", "2025-02-15")[:len(speaker)] == speaker  # the most important first
+    assert 0.9 * 180 <= duration(_mp3(out / "speaker")) <= 1.1 * 180
+    assert "speaker: about" not in result.stdout
+
+
+class _Notes:
+    """Progress that keeps the notes a stage writes for the build summary."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, steps: int = 1) -> None:
+        pass
+
+    def note(self, message: str) -> None:
+        self.notes.append(message)
+
+
+def test_an_edition_whose_stories_were_all_read_keeps_their_leads_and_says_when_it_misses(tmp_path):
+    from briefing.context import Context, SharedLeads
+    from briefing.read import read_articles
+    from briefing.selection import select_stories
+    from briefing.selection.budget import Estimator
+    from briefing.settings import Settings
+
+    def edition(minutes: float, **values) -> Settings:
+        return Settings.make(engine="standin", offline_engine="standin", out_dir=tmp_path / str(minutes),
+                             date=dt.date(2025, 2, 15), minutes=minutes, **values)
+
+    def select(settings: Settings, shared: SharedLeads) -> tuple[list, float, list[str]]:
+        progress = _Notes()
+        ctx = Context(settings, progress, leads=shared)
+        items = write_leads(select_stories(articles, ctx), ctx)  # the leads stage, as a build runs it
+        return items, Estimator("standin").bulletin(items, settings), progress.notes
+
+    articles = read_articles([str(SAMPLE_PAGE), str(ENGLISH_SAMPLE)], Context(edition(10)))
+    _, alone_seconds, _ = select(edition(1.5), SharedLeads())
+    assert abs(alone_seconds - 90) <= 0.08 * 90  # on its own, its last story's lead fills the slot
+
+    shared = SharedLeads()
+    full, _, notes = select(edition(10), shared)
+    assert len(full) == 7 and "only about" in notes[0]
+    short, seconds, notes = select(edition(1.5), shared)  # after the full edition: every story is read
+    leads = {item.title: item.lead for item in full}
+    assert [item.title for item in short] == [item.title for item in full][:len(short)]
+    assert all(item.lead == leads[item.title] for item in short)
+    assert seconds < 0.9 * 90
+    assert f"about {seconds / 60:.1f} minutes for the 1.5-minute budget: every story it keeps" in notes[-1]
+    # an edition whose stories are read at another length has leads of its own, and fills its slot
+    other, other_seconds, notes = select(edition(1.5, item_seconds=20), shared)
+    assert any(item.lead != leads[item.title] for item in other)
+    assert abs(other_seconds - 90) <= 0.08 * 90 and not any("every story" in note for note in notes)
 
 
 def test_the_flash_edition_feed_and_its_loudness(editions_build):
