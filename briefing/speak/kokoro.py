@@ -47,8 +47,10 @@ JAPANESE_PACKS = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_k
 _LANG_BY_PREFIX = {"z": "zh-CN", "a": "en-US", "b": "en-GB", "j": "ja-JP"}
 _GENDER_BY_LETTER = {"f": "female", "m": "male"}
 _PIECE_GAP = 0.08  # seconds of silence where an over-long sentence was cut between two calls
-# The Mandarin packs speak 5.4-5.9 characters a second at speed 1; a news anchor 4.8-5.2
-SPEED_BY_LANG = {"zh": 0.9}
+# A news anchor speaks 4.8-5.2 Mandarin characters a second. A story in one call takes the faster
+# style rows of long inputs: at speed 0.9, 5.85 within sentences (5.70 with the clause pauses); at
+# 0.8, 5.12 (tools/measure_pace.py on the sample page)
+SPEED_BY_LANG = {"zh": 0.8}
 FRAME = 600  # samples of audio per duration frame of the model (24 kHz, 40 frames a second)
 DURATIONS = "/encoder/Clip_output_0"  # the graph's per-token durations: rounded, at least one frame
 _QUIET_DB = -50.0  # below the call's peak: a step this quiet is between words, a cut there cuts no sound
@@ -176,7 +178,7 @@ class KokoroEngine:
 
     @property
     def version(self) -> str:
-        version = "kokoro-82m-v1.0-int8/misaki-0.9.4/briefing-g2p-3/story-calls-1/clause-pauses-1"
+        version = "kokoro-82m-v1.0-int8/misaki-0.9.4/briefing-g2p-3/story-calls-1/clause-pauses-1/zh-speed-0.8"
         # g2p 3: polyphones, sandhi, letters; clause pauses: silence at least CLAUSE_PAUSE at ，、；：
         if self._pronunciations:
             version += "/lexicon-" + hashlib.sha256(repr(self._pronunciations).encode()).hexdigest()[:12]
