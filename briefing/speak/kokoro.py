@@ -178,8 +178,8 @@ class KokoroEngine:
 
     @property
     def version(self) -> str:
-        version = "kokoro-82m-v1.0-int8/misaki-0.9.4/briefing-g2p-3/story-calls-1/clause-pauses-1/zh-speed-0.8"
-        # g2p 3: polyphones, sandhi, letters; clause pauses: silence at least CLAUSE_PAUSE at ，、；：
+        version = "kokoro-82m-v1.0-int8/misaki-0.9.4/briefing-g2p-4/story-calls-1/clause-pauses-1/zh-speed-0.8"
+        # g2p 4: polyphones, sandhi, letters, 看得 kan4 de5; clause pauses: silence at least CLAUSE_PAUSE at ，、；：
         if self._pronunciations:
             version += "/lexicon-" + hashlib.sha256(repr(self._pronunciations).encode()).hexdigest()[:12]
         return version
