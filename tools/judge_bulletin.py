@@ -119,10 +119,14 @@ def _syllables(text: str) -> list[str]:
 
 
 def heard(word: str, transcript: str) -> tuple[str, str]:
-    """('right' | 'same syllables, other tones' | 'no', the transcript's syllables where the word is).
+    """('right' | 'written as the word ...' | 'same syllables, other tones' | 'no', where it was heard).
 
     Whisper writes what it hears with whatever characters it likes (身着 as 深卓 is shen1 zhuo2, the
     reading meant), so the transcript is compared as pinyin: the word's syllables and tones in a row."""
+    if _plain(word) in _plain(transcript):
+        if word.isascii():
+            return "right", word
+        return "written as the word (its reading not told)", word  # 看得 is 看得 whether de5 or de2
     want = READINGS[word].split()
     said = _syllables(transcript)
     windows = [said[i:i + len(want)] for i in range(len(said) - len(want) + 1)]
