@@ -1,7 +1,8 @@
 """Speaking rate and per-story durations of a built episode (OUT/episodes/*.srt + *.chapters.json).
 
 Rate: Mandarin characters (as spoken: numbers in words) per second of cue time, the unit the lead
-budget (briefing.leads.summarize.speaking_seconds) counts; stories: each chapter's length.
+budget (briefing.leads.summarize.speaking_seconds) counts, and per second of the stories' chapters
+(the pauses between sentences included: what SPEAKING_RATES holds); stories: each chapter's length.
 
     python tools/measure_pace.py OUT [--item-seconds 30]
 """
@@ -30,15 +31,19 @@ def main() -> int:
     args = parser.parse_args()
     episodes = args.out / "episodes"
     srt = next(episodes.glob("*.srt")).read_text("utf-8")
-    units = seconds = 0.0
-    for cue in _CUE.finditer(srt):
-        start, end = _seconds(*cue.groups()[:4]), _seconds(*cue.groups()[4:8])
-        units += len(_UNIT.findall(speakable(cue.group(9).strip(), "zh")))
-        seconds += end - start
     chapters = json.loads(next(episodes.glob("*.chapters.json")).read_text("utf-8"))["chapters"]
     stories = chapters[1:-1]
+    units = seconds = story_units = 0.0
+    for cue in _CUE.finditer(srt):
+        start, end = _seconds(*cue.groups()[:4]), _seconds(*cue.groups()[4:8])
+        count = len(_UNIT.findall(speakable(cue.group(9).strip(), "zh")))
+        units += count
+        seconds += end - start
+        if any(c["startTime"] - 0.01 <= start and end <= c["endTime"] + 0.01 for c in stories):
+            story_units += count
     lengths = [c["endTime"] - c["startTime"] for c in stories]
-    print(f"speaking rate: {units / seconds:.2f} characters/s over {seconds:.0f} s of cues")
+    print(f"speaking rate: {units / seconds:.2f} characters/s over {seconds:.0f} s of cues, "
+          f"{story_units / sum(lengths):.2f} over the {sum(lengths):.0f} s of the stories' chapters")
     print(f"stories (--item-seconds {args.item_seconds:g}): " + ", ".join(f"{s:.1f}" for s in lengths)
           + f" s; within +-10 %: {sum(abs(s - args.item_seconds) <= args.item_seconds / 10 for s in lengths)}"
           f"/{len(lengths)}")

@@ -25,7 +25,7 @@ from .units import NEWS, units_of
 # Measured speaking rates, Mandarin characters (numbers as spoken) or English words per second of
 # speech, by (engine, voice): tools/measure_pace.py on the sample page built with that voice.
 SPEAKING_RATES: dict[tuple[str, str], float] = {
-    ("kokoro", "zm_yunxi"): 5.0,  # speed 0.9: 5.28 within sentences, 5.0 with the pauses between them
+    ("kokoro", "zm_yunxi"): 4.9,  # speed 0.8, clause pauses: 5.12 within sentences, 4.89 with the pauses between them
     ("kokoro", "af_heart"): 3.0,
 }
 ZH_CHARS_PER_SECOND = 4.5  # assumed for a voice whose rate is not measured (the online voices)

