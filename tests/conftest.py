@@ -39,7 +39,10 @@ def sample_build(tmp_path_factory):
     Tests read it and never change it (copy it to change it)."""
     from filelock import FileLock
 
-    root = tmp_path_factory.getbasetemp().parent  # one folder for all the workers of this run
+    # one folder for all the workers of this run (under xdist each worker's basetemp is inside the
+    # run's folder; without it basetemp is the run's folder: its parent holds earlier runs)
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     out, stdout = root / "sample-build", root / "sample-build.stdout"
     with FileLock(str(root / "sample-build.lock")):
         if not stdout.exists():
