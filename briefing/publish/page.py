@@ -69,7 +69,7 @@ h1 { margin: 0 0 .25rem; font-size: 1.6rem; line-height: 1.3; }
 .subscribe p { margin: .25rem 0; }
 .feed { display: flex; gap: .5rem; flex-wrap: wrap; align-items: center; }
 .feed label { flex-basis: 100%; font-weight: 600; }
-.feed input { flex: 1 1 14rem; min-width: 0; font: inherit; font-family: ui-monospace, monospace;
+.feed input { flex: 1 1 20rem; min-width: 0; font: inherit; font-family: ui-monospace, monospace;
   font-size: .95rem; padding: .45rem .5rem; color: var(--fg); background: var(--bg);
   border: 1px solid var(--muted); border-radius: .375rem; }
 button { font: inherit; padding: .45rem .9rem; border-radius: .375rem; border: 1px solid var(--link);
