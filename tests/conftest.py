@@ -15,6 +15,7 @@ from briefing.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PAGE = ROOT / "data" / "xinhua-2025-02-15.txt"
 ENGLISH_SAMPLE = ROOT / "data" / "english-sample.md"
+STANDIN = ("--engine", "standin", "--offline-engine", "standin")  # tests that are not about the voice
 
 # No test may reach the internet: the online voice gets a loopback fake or nothing.
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
@@ -34,7 +35,8 @@ def run_cli(*args: str):
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
-    """The sample page built once with the offline voice, for the whole run: the pytest-xdist
+    """The sample page built once with the stand-in voice, for the whole run (the real offline
+    voice has its own end-to-end build in test_voices.py): the pytest-xdist
     workers share it (the first to ask builds it under a lock; the others wait and read it).
     Tests read it and never change it (copy it to change it)."""
     from filelock import FileLock
@@ -46,7 +48,7 @@ def sample_build(tmp_path_factory):
     out, stdout = root / "sample-build", root / "sample-build.stdout"
     with FileLock(str(root / "sample-build.lock")):
         if not stdout.exists():
-            result = run_cli("build", SAMPLE_PAGE, "--engine", "kokoro", "--out", out, "--date", "2025-02-15")
+            result = run_cli("build", SAMPLE_PAGE, *STANDIN, "--out", out, "--date", "2025-02-15")
             assert result.exit_code == 0, result.output
             stdout.write_text(result.stdout, "utf-8")
     mp3s = sorted((out / "episodes").glob("*.mp3"))

@@ -27,7 +27,7 @@ def test_one_chapter_per_article(sample_build):
 def test_build_reports_episode_duration_and_engine(sample_build):
     output = sample_build["stdout"]
     assert str(sample_build["mp3"]) in output
-    assert "duration:" in output and "engine: kokoro" in output
+    assert "duration:" in output and "engine: standin" in output
 
 
 def test_feed_enclosure_and_duration_match_the_file(sample_build):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import ROOT, SAMPLE_PAGE, run_cli, write_news
+from conftest import ROOT, SAMPLE_PAGE, STANDIN, run_cli, write_news
 
 from briefing import Context, Settings
 from briefing.errors import VoiceError
@@ -121,7 +121,7 @@ def test_a_corrupt_cache_entry_is_detected_and_redone(tmp_path, fake_edge):
 
 
 def test_the_sample_page_rebuilt_from_its_cache_synthesizes_nothing(sample_build, tmp_path):
-    result = run_cli("build", SAMPLE_PAGE, "--engine", "kokoro", "--out", tmp_path / "out", "--date", "2025-02-15",
+    result = run_cli("build", SAMPLE_PAGE, *STANDIN, "--out", tmp_path / "out", "--date", "2025-02-15",
                      "--cache", sample_build["out"] / ".cache")
     assert result.exit_code == 0, result.output
     assert "speech: 0 of 6 stories synthesized, the rest from the cache" in result.stdout

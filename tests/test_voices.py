@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from audio_probe import decode, voiced_seconds
+import srt
+from audio_probe import decode, nearest, voiced_runs, voiced_seconds
 from conftest import ENGLISH_SAMPLE, ROOT, run_cli
 
 from briefing.context import Context, LogProgress
@@ -131,9 +132,16 @@ def test_build_with_each_shipped_mandarin_voice(tmp_path, voice):
     result = run_cli("--config", config, "build", article, "--engine", "kokoro", "--voice", voice,
                      "--out", tmp_path / "out", "--date", "2025-02-15", "--item-seconds", "5")
     assert result.exit_code == 0, result.output
+    assert "engine: kokoro" in result.stdout and "speech: 1 of 1 story synthesized" in result.stdout
     (mp3,) = (tmp_path / "out" / "episodes").glob("*.mp3")
     samples = decode(mp3)
     assert voiced_seconds(samples, 44100) > 3.0
+    # the real voice end to end: each cue after the intro ends where its speech does
+    starts_ends = voiced_runs(samples, 44100)
+    cues = list(srt.parse(mp3.with_suffix(".srt").read_text("utf-8")))
+    assert len(cues) >= 3
+    for cue in cues[1:]:
+        assert nearest(cue.end.total_seconds(), [b for _, b in starts_ends]) <= 0.25, cue
 
 
 def test_session_runs_on_every_core_this_process_may_use():
