@@ -11,11 +11,11 @@ from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, run_cli
 from briefing.context import Context, LogProgress
 from briefing.leads import lead_of, speaking_seconds, write_leads
 from briefing.leads.clean import clean_paragraph
-from briefing.leads.sentences import split_sentences, word_ends
 from briefing.leads.summarize import shorten
 from briefing.models import Article
 from briefing.read import read_articles
 from briefing.settings import Settings
+from briefing.text.sentences import split_sentences, word_ends
 
 FURNITURE = re.compile(r"新华社|本报|中新社|■|记者\s*\S{2,4}\s*摄|新华社发|[（(]\s*记者|^\s*\d{4}年\d{1,2}月\d{1,2}日[,，]"
                        r"|编者按|责任编辑|By\s|PUBLISHED|UPDATED|\(CNN\)")
