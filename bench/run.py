@@ -44,8 +44,8 @@ SYNTHESIS_STAGES = ("speak",)
 
 def make_articles(count: int, sentences_per_article: int, seed: int = 7) -> list[dict]:
     """Articles made of sentences recombined from the sample page (deterministic)."""
-    from briefing.leads.sentences import split_sentences
     from briefing.read import read_document
+    from briefing.text.sentences import split_sentences
 
     pool = [s for article in read_document(str(ROOT / "data" / "xinhua-2025-02-15.txt"))
             for paragraph in article.paragraphs for s in split_sentences(paragraph, "zh")

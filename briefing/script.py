@@ -1,7 +1,7 @@
 """The script stage: items -> everything the bulletin says (opening, transitions, closing).
 
 Each sentence keeps its display text (transcripts, feed) and gets a spoken copy made for
-the voice (briefing.leads.speakable). The wording is per language and can be overridden in
+the voice (briefing.text.speakable). The wording is per language and can be overridden in
 Settings (opening_words, transition_words, closing_words) with the placeholders {show},
 {date} and {count}; several transitions separated by " | " are used in turn.
 """
@@ -13,9 +13,9 @@ import re
 
 from .context import Context
 from .errors import ConfigError
-from .leads.sentences import join_sentences, split_sentences
-from .leads.speakable import speakable
 from .models import Item, Lang, Script, Segment, SegmentKind, Sentence
+from .text.sentences import join_sentences, split_sentences
+from .text.speakable import speakable
 
 WORDING: dict[Lang, dict[str, str]] = {
     "zh": {

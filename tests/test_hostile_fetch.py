@@ -236,7 +236,7 @@ def test_long_digit_runs_are_read_as_a_very_long_number(tmp_path, digits):
 
 
 def test_speakable_long_numbers_both_languages():
-    from briefing.leads.speakable import speakable
+    from briefing.text.speakable import speakable
 
     assert speakable("We counted " + "4" * 400 + " grains.", "en") == "We counted a very long number grains."
     assert speakable("共" + "4" * 400 + "粒", "zh") == "共一个很长的数字粒"

@@ -11,11 +11,11 @@ from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, run_cli
 from briefing.context import Context, LogProgress
 from briefing.leads import lead_of, speaking_seconds, write_leads
 from briefing.leads.clean import clean_paragraph
-from briefing.leads.sentences import split_sentences, word_ends
 from briefing.leads.summarize import shorten
 from briefing.models import Article
 from briefing.read import read_articles
 from briefing.settings import Settings
+from briefing.text.sentences import split_sentences, word_ends
 
 FURNITURE = re.compile(r"新华社|本报|中新社|■|记者\s*\S{2,4}\s*摄|新华社发|[（(]\s*记者|^\s*\d{4}年\d{1,2}月\d{1,2}日[,，]"
                        r"|编者按|责任编辑|By\s|PUBLISHED|UPDATED|\(CNN\)")
@@ -61,6 +61,14 @@ def test_item_seconds_sets_the_lead_length():
     ("本报讯（记者 王明 通讯员 李四）昨天，市里召开会议。", "昨天，市里召开会议。"),
     ("中新网北京2月15日电 今天降温。", "今天降温。"),
     ("（记者 张三）今天上午，会议召开。", "今天上午，会议召开。"),
+    # the reader's datelines (briefing/text/news.py): names alone after one, undated ones, 本报记者…报道
+    ("本报北京5月8日电（本报记者 冯春梅）全国政协8日召开会议。", "全国政协8日召开会议。"),
+    ("新华社北京2月15日电（丁一、宋二）今天降温。", "今天降温。"),
+    ("据新华社电 今天降温。", "今天降温。"),
+    ("本报记者 张三 李四报道 今天降温。", "今天降温。"),
+    ("人民日报消息，今天降温。", "今天降温。"),
+    ("本报讯：今天降温。", "今天降温。"),
+    ("（十二）加强组织领导。", "（十二）加强组织领导。"),  # a bracket of two characters alone is no reporter
     ("接受本报记者采访的专家表示。", "接受记者采访的专家表示。"),
     (("By . Jill Reilly . PUBLISHED: . 08:06 EST, 5 November 2012 . | . UPDATED: . 09:38 EST, 5 November 2012 . "
      "An American tabloid has published a cover."), "An American tabloid has published a cover."),

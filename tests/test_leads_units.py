@@ -14,7 +14,6 @@ from conftest import run_cli
 from briefing.context import Context, LogProgress
 from briefing.leads import choose_lead, write_leads
 from briefing.leads.clean import clean_paragraph, clean_paragraphs
-from briefing.leads.sentences import en_quote_marks
 from briefing.leads.summarize import shorten
 from briefing.leads.units import (
     NEWS,
@@ -26,6 +25,7 @@ from briefing.leads.units import (
 from briefing.models import Article
 from briefing.read import read_articles
 from briefing.settings import Settings
+from briefing.text.sentences import en_quote_marks
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "leads-units.jsonl"
@@ -278,7 +278,7 @@ def test_the_checker_reports_each_problem_and_fails(tmp_path):
 
 
 def test_a_picture_pointer_is_not_spoken():
-    from briefing.leads.speakable import speakable
+    from briefing.text.speakable import speakable
 
     assert speakable("Tom Hadley (pictured) said 20 people came to the shop (left).", "en") == (
         "Tom Hadley said twenty people came to the shop.")

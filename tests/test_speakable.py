@@ -9,10 +9,10 @@ from conftest import SAMPLE_PAGE
 
 from briefing.context import Context, LogProgress
 from briefing.leads import write_leads
-from briefing.leads.speakable import speakable
 from briefing.read import read_articles
 from briefing.script import write_script
 from briefing.settings import Settings
+from briefing.text.speakable import speakable
 
 ZH_CASES = {
     "years": [("2025年春节", "二零二五年春节"), ("1998年至2005年", "一九九八年至二零零五年"),

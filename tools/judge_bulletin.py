@@ -13,7 +13,7 @@ its results reported per story and per listed word. Not part of the product.
 
 A story's audio runs from its headline's cue to its lead's last cue (the transition before it is
 left out: the same few phrases in every story); the reference is what the voice was asked to say
-(briefing.leads.speakable of each cue, numbers as words).
+(briefing.text.speakable of each cue, numbers as words).
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ def _seconds(h: str, m: str, s: str, ms: str) -> float:
 
 def stories(out: Path, work: Path, margin: float) -> None:
     sys.path.insert(0, str(ROOT))
-    from briefing.leads.speakable import speakable
     from briefing.script import WORDING
+    from briefing.text.speakable import speakable
 
     transitions = {t.strip() for t in WORDING["zh"]["transition"].split(" | ")}
     import imageio_ffmpeg
@@ -83,7 +83,7 @@ def words(work: Path, root: Path) -> None:
     from scipy.io import wavfile
 
     sys.path.insert(0, str(root))
-    from briefing.leads.speakable import speakable
+    from briefing.text.speakable import speakable
 
     try:
         kokoro = importlib.import_module("briefing.speak.kokoro")

@@ -14,7 +14,7 @@ import json
 import re
 from pathlib import Path
 
-from briefing.leads.speakable import speakable
+from briefing.text.speakable import speakable
 
 _CUE = re.compile(r"(\d+):(\d+):(\d+),(\d+) --> (\d+):(\d+):(\d+),(\d+)\n(.+?)(?:\n\n|\Z)", re.DOTALL)
 _UNIT = re.compile(r"[\u3400-\u9fff]|[A-Za-z]+|\d")

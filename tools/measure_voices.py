@@ -40,10 +40,10 @@ SILENT_DB = -40.0  # windows quieter than this (RMS dBFS) are left out of the la
 def leads(lang: str) -> list[dict]:
     from briefing.context import Context, LogProgress
     from briefing.leads import write_leads
-    from briefing.leads.sentences import split_sentences
-    from briefing.leads.speakable import speakable
     from briefing.read import read_articles
     from briefing.settings import Settings
+    from briefing.text.sentences import split_sentences
+    from briefing.text.speakable import speakable
 
     ctx = Context(Settings(), LogProgress())
     items = write_leads(read_articles([str(SAMPLES[lang])], ctx), ctx)

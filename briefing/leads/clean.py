@@ -9,17 +9,16 @@ from __future__ import annotations
 import re
 
 from ..models import Lang
+from ..text.news import AGENCY, DATELINE, DATELINE_REPORTERS, MONTH_DAY, REPORTERS
 from ..text.script import HAN_RANGES
 from .units import PICTURE_REFERENCE, ZH_PICTURE_ASIDE
 
-_AGENCY = rf"(?:新华社|中新社|本报|人民日报|中新网|新华网|央视网|人民网|[{HAN_RANGES}]{{1,8}}(?:社|报|台|网))"
-_DATE = r"(?:\d{4}年)?\d{1,2}月\d{1,2}日"
-_REPORTER = r"[（(]\s*(?:记者|通讯员|特约记者|实习生|见习记者)[^（）()]{0,60}[）)]"
 _ZH_LEADING = [
-    # 新华社北京2月15日电（记者 樊曦）, 本报讯（记者 …）, 中新网2月15日电
-    re.compile(rf"^(?:{_AGENCY}[{HAN_RANGES}]{{0,12}}?{_DATE}(?:电|讯|消息)|本报讯|本报消息|{_AGENCY}消息)"
-               rf"\s*(?:{_REPORTER})?\s*[：:，,]?\s*"),
-    re.compile(rf"^{_REPORTER}\s*"),
+    # 新华社北京2月15日电（记者 樊曦）, 本报讯（记者 …）, 中新网2月15日电, 据新华社电, and what only
+    # a body opens with: 本报讯：…, 人民日报消息, 新华社北京2月15日消息
+    re.compile(rf"^(?:{DATELINE}|本报讯|{AGENCY}(?:[^\s，。,；;（）()]{{0,12}}?{MONTH_DAY})?消息)"
+               rf"\s*(?:{DATELINE_REPORTERS})?\s*[：:，,]?\s*"),
+    re.compile(rf"^{REPORTERS}\s*"),
     re.compile(rf"^[■●◆▲]\s*\S{{0,12}}(?:记者|通讯员)(?:\s*[{HAN_RANGES}·]{{2,4}}(?=\s|$))+\s*"),
     re.compile(rf"^(?:文|图|文图|图文|记者|撰文|作者)\s*[/｜|：:]\s*[{HAN_RANGES}·]{{2,12}}(?:\s+[{HAN_RANGES}·]{{2,12}})*\s+"),
 ]

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from ..models import Article, Lang
 from ..text.script import HAN_RANGES
+from ..text.sentences import clause_ends, join_sentences, split_sentences, word_ends
+from ..text.speakable import speakable
 from .clean import clean_paragraphs
 from .salience import content_words, salience, similarity
-from .sentences import clause_ends, join_sentences, split_sentences, word_ends
-from .speakable import speakable
 from .units import NEWS, units_of
 
 # Measured speaking rates, Mandarin characters (numbers as spoken) or English words per second of

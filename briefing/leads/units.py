@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..models import Lang
 from ..text.script import HAN_RANGES
-from .sentences import (
+from ..text.sentences import (
     OPENERS,
     depth_profile,
     en_quote_marks,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..text.news import AGENCY, DATELINE, DATELINE_REPORTERS, FULL_DATE
 from ..text.script import HAN_RANGES
 
 SPACES = " \t\u3000\u00a0"
@@ -18,30 +19,16 @@ _TO_SIMPLIFIED = str.maketrans("記報網臺電訊員評論攝圖編輯統籌責
 _CLOSERS = "”’」』》）)]\"'"
 _SENTENCE_END = "。！？!?…；;：:."
 
-# A news agency or paper: 新华社, 本报, 中新社, 济宁日报, 人民网 ...
-_AGENCY = r"(?:本报|新华社|中新社|[^\s，。,、（）()]{1,10}?(?:社|报|台|网))"
-_MONTH_DAY = r"\d{1,2}月\d{1,2}日"
-_FULL_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-# The reporters in brackets right after a dateline: (记者 樊曦), （记者刘欢、周文其）
-# or a bracket of names alone: （丁一、宋二）
-_REPORTERS = (r"(?:[（(][^（）()]{0,80}?(?:记者|通讯员|实习生|特约|撰稿)[^（）()]{0,80}[）)]"
-              rf"|[（(](?:[{HAN_RANGES}·]{{2,5}}[、\s]*){{1,6}}[）)])")
-# 新华社北京2月15日电, 本报北京2月25日电, 本报讯, 新华社电 (undated ones only from a 社 or 报,
-# before a space or bracket: 海上风电项目并网发电 is a headline)
-_DATELINE = (rf"(?:据)?{_AGENCY}[^\s，。,；;（）()]{{0,12}}?{_MONTH_DAY}(?:电|讯)"
-             rf"|(?:据)?(?:本报|[{HAN_RANGES}]{{1,6}}(?:社|报))[{HAN_RANGES}]{{0,4}}?(?:电|讯)(?=[\s（(【）)]|$)"
-             rf"|本报(?:特约)?记者\s*(?:[{HAN_RANGES}](?:\s?[{HAN_RANGES}]){{1,3}}[、\s]*){{1,4}}\s*(?<!摄影)报道")
-
-_LEAD_DATELINE = re.compile(rf"^(?P<dl>(?:{_DATELINE})(?:\s*{_REPORTERS})?)\s*(?P<rest>.*)$", re.DOTALL)
-_LEAD_REPORTERS = re.compile(rf"^\s*(?P<who>{_REPORTERS})")
+_LEAD_DATELINE = re.compile(rf"^(?P<dl>(?:{DATELINE})(?:\s*{DATELINE_REPORTERS})?)\s*(?P<rest>.*)$", re.DOTALL)
+_LEAD_REPORTERS = re.compile(rf"^\s*(?P<who>{DATELINE_REPORTERS})")
 # A closing dateline, reporters inside its bracket or after a space:
 # （新华社北京2月3日电 记者 王磊）, （据新华社电 记者张三）, (本报北京5月8日电)
 _NAMES = r"[^\s（）()，,。：:；;]{1,8}(?:[、\s]+[^\s（）()，,。：:；;]{1,8}){0,8}"
-_TAIL_REPORTERS = rf"(?:\s*{_REPORTERS}|\s+(?:记者|通讯员|实习生)\s*{_NAMES})"
-_TAIL_DATELINE = re.compile(rf"^(?P<open>[（(])?(?P<dl>(?:{_DATELINE}){_TAIL_REPORTERS}?)(?(open)[）)])$")
+_TAIL_REPORTERS = rf"(?:\s*{DATELINE_REPORTERS}|\s+(?:记者|通讯员|实习生)\s*{_NAMES})"
+_TAIL_DATELINE = re.compile(rf"^(?P<open>[（(])?(?P<dl>(?:{DATELINE}){_TAIL_REPORTERS}?)(?(open)[）)])$")
 
-_DATE_LINE = re.compile(rf"^(?:\S{{1,10}}\s+)?{_FULL_DATE}\s*(?:星期|周|礼拜)[一二三四五六日天]"
-                        rf"|^(?:\S{{1,10}}\s+)?{_FULL_DATE}(?:\s+\S{{1,10}})?$")  # 要闻 2024年6月3日
+_DATE_LINE = re.compile(rf"^(?:\S{{1,10}}\s+)?{FULL_DATE}\s*(?:星期|周|礼拜)[一二三四五六日天]"
+                        rf"|^(?:\S{{1,10}}\s+)?{FULL_DATE}(?:\s+\S{{1,10}})?$")  # 要闻 2024年6月3日
 _PAGE_NUMBER = re.compile(r"^第[一二三四五六七八九十]{1,3}版(?:(?:\s+|\s*[:：·|｜]\s*)\S{1,10})?$"
                           r"|^(?:第\s*)?[A-Z]?\d{1,3}(?:\s*版)?(?:(?:\s+|\s*[:：·|｜]\s*)\S{1,10})?$"
                           r"|^\S{1,10}\s+(?:第\s*)?[A-Z]?\d{1,3}\s*版?$")
@@ -49,15 +36,15 @@ _STAFF_CREDIT = re.compile(r"^(?:本期|本版|本栏)?(?:统筹|编辑|责编|�
                            r"|版式设计|版式|图片编辑|视觉设计|设计|监制|出品)(?:\s*[/／、]\s*\S{1,6})*\s*[：:]")
 _BRACKETED = re.compile(r"^[（(\[【][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)\]】]$")
 _PHOTO_WORK = re.compile(r"^(?P<who>.{0,24}?)(?P<gap>\s*)(?:摄影?(?:报道)?|供图|制图|绘图|漫画)(?P<src>[（(][^（）()]{1,10}[）)])?$")
-_AGENCY_SENT = re.compile(rf"^(?:{_AGENCY}|本报)发(?:\s+[^\s。，,；;]{{1,8}}){{0,3}}$")
+_AGENCY_SENT = re.compile(rf"^(?:{AGENCY}|本报)发(?:\s+[^\s。，,；;]{{1,8}}){{0,3}}$")
 _CREDIT_WHO = re.compile(r"记者|通讯员|摄影|社|报|网|视觉|图片|/|／")
 _BULLET = "■□◆●▲"
-_CAPTION_START = re.compile(rf"^(?:{_FULL_DATE}[^，,。]{{0,8}}[，,]|(?:[上下左右中]?图|图片|题图)\s*[:：|｜为]|图为)")
+_CAPTION_START = re.compile(rf"^(?:{FULL_DATE}[^，,。]{{0,8}}[，,]|(?:[上下左右中]?图|图片|题图)\s*[:：|｜为]|图为)")
 _INLINE_PHOTO_CREDIT = re.compile(r"[（(][^（）()]{0,30}(?:摄|供图|社发|报发)[^（）()]{0,10}[）)]$"
                                   r"|(?:记者|通讯员)\s*\S{1,4}(?:\s+\S{1,4}){0,3}\s*摄$"
                                   rf"|\s(?:新华社|中新社|本报|[{HAN_RANGES}]{{1,6}}[社报])发(?:\s+\S{{1,6}}作?)?$")
 _BYLINE_ROLE = re.compile(
-    rf"^(?P<agency>{_AGENCY})?(?:驻[^\s，。,]{{1,10}})?(?:全媒体|融媒体)?(?:首席|特约|高级|特派)?"
+    rf"^(?P<agency>{AGENCY})?(?:驻[^\s，。,]{{1,10}})?(?:全媒体|融媒体)?(?:首席|特约|高级|特派)?"
     r"(?:记者|通讯员|评论员|特约撰稿人|撰稿人|观察员)(?P<gap>\s*)(?:[^\s，。,；;：:]{1,12}\s*){0,10}$")
 _BYLINE_LABEL = re.compile(r"^(?:文|图|文图|文/图|文／图|撰文|作者)\s*[/／：:|｜]\s*\S.{0,30}$"
                            r"|^(?:By|BY|by)\s+[A-Z][\w.'-]*(?:\s+[\w.'-]+){0,6}$")
@@ -157,7 +144,7 @@ def split_glued_jump(text: str) -> tuple[str, str] | None:
 def is_dated_caption(text: str) -> bool:
     """A caption only by its date (2020年5月21日，…。): body text too, unless its place says otherwise."""
     core = _simplified(text).lstrip(_BULLET + SPACES)
-    return bool(re.match(_FULL_DATE, core)) and not _INLINE_PHOTO_CREDIT.search(core)
+    return bool(re.match(FULL_DATE, core)) and not _INLINE_PHOTO_CREDIT.search(core)
 
 
 _NUMBERED_SUBHEAD = re.compile(r"^[（(][一二三四五六七八九十\d]{1,3}[）)]")

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from ..assemble import sounds
 from ..assemble.layout import Pauses
 from ..leads import speaking_seconds
-from ..leads.sentences import split_sentences
 from ..models import Item, Lang
 from ..script import spoken_date, wording
 from ..settings import Settings
+from ..text.sentences import split_sentences
 
 # real seconds per estimated second, by engine and language
 PACE = {"standin": {"zh": 0.86, "en": 0.58}, "edge": {"zh": 0.80, "en": 0.83}, "kokoro": {"zh": 0.80, "en": 0.83}}

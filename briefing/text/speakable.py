@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable
 
 from ..models import Lang
-from ..text.script import HAN_RANGES
+from .script import HAN_RANGES
 
 # ---------------------------------------------------------------- Chinese
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..models import Lang
-from ..text.words import jieba_module
+from .words import jieba_module
 
 OPENERS = "“‘「『（(《【〔［[{"
 CLOSERS = "”’」』）)》】〕］]}"
