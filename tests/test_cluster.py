@@ -157,8 +157,8 @@ def test_a_worker_killed_mid_story_has_its_story_done_by_another(tmp_path):
         later = write_news(tmp_path, [dict(story, body=story["body"] + "详情稍后公布。") for story in STORIES],
                            name="later.json")  # not in the cache: its stories go to the cluster
         seen = frozenset(_speak_keys(slow.client))
-        build = subprocess.Popen([sys.executable, "-m", "briefing", "build", str(later), *STANDIN, "--out", str(out),
-                                  "--date", "2025-03-05", "--cluster", slow.address, "--allow-repeats"],
+        build = subprocess.Popen([sys.executable, "-c", AS_FROM_A_TERMINAL, "build", str(later), *STANDIN, "--out",
+                                  str(out), "--date", "2025-03-05", "--cluster", slow.address, "--allow-repeats"],
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
                                  env=dict(os.environ, PYTHONPATH=str(ROOT)))
         try:
@@ -170,6 +170,13 @@ def test_a_worker_killed_mid_story_has_its_story_done_by_another(tmp_path):
             build.wait()
         assert build.returncode == 130 and "interrupted" in output, output
         assert {name: (out / name).read_bytes() for name in feed} == feed
+
+
+# `python -m briefing` as started from a shell, Ctrl-C raising KeyboardInterrupt: a child inherits the
+# test process's signal mask and ignored signals, which its threads (dask's, the servers') may have changed
+AS_FROM_A_TERMINAL = ("import runpy, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); "
+                      "signal.signal(signal.SIGINT, signal.default_int_handler); sys.argv[0] = 'briefing'; "
+                      "runpy.run_module('briefing', run_name='__main__')")
 
 
 def _speak_keys(client) -> set[str]:
