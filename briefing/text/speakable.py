@@ -101,7 +101,7 @@ _ZH_RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     (re.compile(r"(?<![\d:])(\d{1,2}):(\d)(?![\d:])"), lambda m: f"{_cardinal(m[1])}比{_cardinal(m[2])}"),
     # money and temperature
     (_CURRENCY, lambda m: _cardinal(m[2].replace(",", "")) + (m[3] or "") + _ZH_CURRENCY[m[1]]),
-    (re.compile(rf"(?:(零下)|-)?({_NUM})\s*(?:℃|°C|摄氏度)"),
+    (re.compile(rf"(?:(零下)|-)?(?<!\d)({_NUM})\s*(?:℃|°C|摄氏度)"),
      lambda m: ("零下" if m.group(0)[0] in "-零" else "") + _cardinal(m[2]) + "摄氏度"),
     # ranges: 15—59岁, 4-5颗, 2.5%至3%, 2024—2025年
     (re.compile(r"(?<![\w.])(\d{4})\s*[-—–~～至到]\s*(\d{4})(?=\s*年)"),
@@ -113,9 +113,10 @@ _ZH_RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     # years: 2025年 and 86年8月 digit by digit, 90年代 and 20年 as quantities
     (re.compile(r"(?<!\d)(\d{4})(?=\s*年)"), lambda m: _digits(m[1])),
     (re.compile(r"(?<![\d.])(\d{2})(?=年\d{1,2}月)"), lambda m: _digits(m[1])),
-    # percentages, fractions, numbers glued to Latin letters (G20, A380, COVID-19)
-    (re.compile(rf"({_NUM})\s*[%％]"), lambda m: "百分之" + _cardinal(m[1])),
-    (re.compile(rf"({_NUM})\s*‰"), lambda m: "千分之" + _cardinal(m[1])),
+    # percentages, fractions, numbers glued to Latin letters (G20, A380, COVID-19); a number is
+    # matched from its first digit only (from each digit, a long run would be scanned n times)
+    (re.compile(rf"(?<!\d)({_NUM})\s*[%％]"), lambda m: "百分之" + _cardinal(m[1])),
+    (re.compile(rf"(?<!\d)({_NUM})\s*‰"), lambda m: "千分之" + _cardinal(m[1])),
     (re.compile(r"(?<![\d/])(\d+)/(\d+)(?![\d/])"), lambda m: f"{_cardinal(m[2])}分之{_cardinal(m[1])}"),
     (re.compile(r"(?<=[A-Za-z])-?(\d+)"), lambda m: _cardinal(m[1]) if len(m[1]) <= 2 else _digits(m[1])),
     # units after a number
@@ -200,7 +201,7 @@ _EN_RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
      lambda m: " ".join(filter(None, [_en_number(m[2]), _EN_SCALE.get(m[3] or "", ""), _EN_CURRENCY[m[1]]]))),
     (re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
                 r"\s+(\d{1,2})\b(?!:)"), lambda m: f"{m[1]} {_words(m[2], 'ordinal')}"),
-    (re.compile(r"(" + _EN_NUM + r")\s?%"), lambda m: _en_number(m[1]) + " percent"),
+    (re.compile(r"(?<!\d)(" + _EN_NUM + r")\s?%"), lambda m: _en_number(m[1]) + " percent"),
     (re.compile(r"\b(1\d|20)(\d0)s\b"), lambda m: re.sub(r"y$", "ies", _en_year(m[1] + m[2])) if m[2] != "00"
      else _en_year(m[1] + m[2]) + "s"),
     (re.compile(r"\b(\d+)(st|nd|rd|th)\b"), lambda m: _words(m[1], "ordinal")),
