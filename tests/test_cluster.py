@@ -19,13 +19,12 @@ from types import SimpleNamespace
 
 import pytest
 from audio_probe import duration
-from conftest import ROOT, run_cli, write_news
+from conftest import ROOT, STANDIN, run_cli, write_news
 
 distributed = pytest.importorskip("distributed")
 
 from briefing.speak.cluster import worker_counts
 
-STANDIN = ("--engine", "standin", "--offline-engine", "standin")
 DATE = "2025-03-04"
 STORIES = [
     {"id": "1", "title": "河边新公园开放", "body": "城东的河边公园今天正式开放。公园里有步道和儿童游乐场。"},

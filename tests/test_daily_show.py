@@ -15,12 +15,10 @@ from pathlib import Path
 import feedparser
 import pytest
 from audio_probe import duration, ebur128
-from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, run_cli, write_news
+from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, STANDIN, run_cli, write_news
 from news_server import NewsServer
 
 from briefing.leads import write_leads
-
-STANDIN = ("--engine", "standin", "--offline-engine", "standin")
 
 # Our own stories (invented for these tests): (guid, title, body)
 STORIES = {

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, STANDIN
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -71,8 +71,8 @@ def assert_no_crash(proc) -> None:
 @pytest.mark.parametrize("name", sorted(p.name for p in SETTINGS.glob("*.toml")))
 def test_each_hostile_setting_stops_at_load(name, tmp_path):
     """The settings half of the corpus walk (test_build walks the inputs, each built once)."""
-    proc = briefing("--config", SETTINGS / name, "build", CORPUS / "gbk-no-declaration.txt", "--engine", "standin",
-                    "--offline-engine", "standin", "--out", tmp_path / "out", timeout=DEADLINE)
+    proc = briefing("--config", SETTINGS / name, "build", CORPUS / "gbk-no-declaration.txt", *STANDIN,
+                    "--out", tmp_path / "out", timeout=DEADLINE)
     assert_no_crash(proc)
     assert proc.returncode == 3, proc.stderr
 
