@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import time
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,6 +29,7 @@ PAUSE_SECONDS = 0.16  # at a comma, semicolon or colon
 VOICES = {"standin-zh": "zh-CN", "standin-en": "en-US"}
 _SYLLABLE = re.compile(rf"{HAN_CHAR}|[aeiouy]+|\d|[，,；;：:、]", re.IGNORECASE)
 _PAUSE_MARKS = "，,；;：:、"
+SYLLABLE_KINDS = 48  # distinct syllables a voice draws from: made once, so a story costs milliseconds
 DELAY_VARIABLE = "BRIEFING_STANDIN_DELAY"  # seconds each call waits, to test what happens while a story is in flight
 
 
@@ -64,14 +66,17 @@ def _speak(text: str, lang: Lang, speed: float) -> np.ndarray:
     if not any(u not in _PAUSE_MARKS for u in units):
         return np.zeros(0, np.float32)
     seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
-    rng = np.random.default_rng(seed)
+    kinds = np.random.default_rng(seed).integers(0, SYLLABLE_KINDS, size=len(units))
     syllable = int(SYLLABLE_SECONDS[lang] / speed * SAMPLE_RATE)
     pause = np.zeros(int(PAUSE_SECONDS / speed * SAMPLE_RATE), np.float32)
-    pieces = [pause if unit in _PAUSE_MARKS else _syllable(syllable, rng) for unit in units]
-    return np.concatenate(pieces).astype(np.float32)
+    pieces = [pause if unit in _PAUSE_MARKS else _syllable(syllable, int(kind)) for unit, kind in zip(units, kinds)]
+    return np.concatenate(pieces)
 
 
-def _syllable(length: int, rng: np.random.Generator) -> np.ndarray:
+@lru_cache(maxsize=4 * SYLLABLE_KINDS)
+def _syllable(length: int, kind: int) -> np.ndarray:
+    """One voiced tone with formant-like harmonics and a consonant burst; read-only, shared by every call."""
+    rng = np.random.default_rng(kind)
     t = np.arange(length) / SAMPLE_RATE
     f0 = rng.uniform(105.0, 175.0) * (1.0 + 0.08 * np.sin(2 * np.pi * rng.uniform(2.0, 5.0) * t))
     phase = 2 * np.pi * np.cumsum(f0) / SAMPLE_RATE
@@ -79,7 +84,9 @@ def _syllable(length: int, rng: np.random.Generator) -> np.ndarray:
     voiced = sum(np.sin(k * phase) * _formant_gain(k * f0.mean(), formants) for k in range(1, 16))
     envelope = np.sin(np.pi * np.linspace(0.0, 1.0, length)) ** 0.6
     burst = rng.standard_normal(length) * np.exp(-t / 0.012) * 0.15
-    return (0.3 * voiced * envelope + burst).astype(np.float32)
+    samples = (0.3 * voiced * envelope + burst).astype(np.float32)
+    samples.flags.writeable = False
+    return samples
 
 
 def _formant_gain(freq: float, formants: np.ndarray) -> float:
