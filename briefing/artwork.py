@@ -6,13 +6,14 @@ output folder as `cover.png`/`cover.jpg` for the feed; a small copy is embedded 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
-from .files import write_atomic
+from .files import private_cache_dir, write_atomic
 from .settings import Settings
 
 MIN_SIZE, MAX_SIZE = 1400, 3000
@@ -208,8 +209,39 @@ def cover_file(settings: Settings) -> Path:
         return Path(source)
     target = settings.out_dir / "cover.png"
     if drawn_title(target) != settings.show.title:
-        write_atomic(target, draw_cover(settings.show.title))
+        write_atomic(target, _kept_drawing(settings.show.title))
     return target
+
+
+def _kept_drawing(title: str) -> bytes:
+    """draw_cover(title), kept in the user's cache folder: drawing and compressing 3000 px takes
+    about a second, and every new output folder of the same show needs the same picture."""
+    key = f"{COVER_VERSION}|{GENERATED_SIZE}|{cover_font_path()}|{title}"
+    try:
+        kept = private_cache_dir() / "covers" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.png"
+        if _intact_drawing(kept, title):
+            return kept.read_bytes()
+    except OSError:  # no usable cache folder: draw it every time
+        return draw_cover(title)
+    data = draw_cover(title)
+    try:
+        kept.parent.mkdir(mode=0o700, exist_ok=True)
+        write_atomic(kept, data)
+    except OSError:
+        pass  # the cover is published regardless; only the next build draws it again
+    return data
+
+
+def _intact_drawing(path: Path, title: str) -> bool:
+    if drawn_title(path) != title:
+        return False
+    Image, _, _ = _image_module()
+    try:
+        with Image.open(path) as image:
+            image.verify()  # every chunk's checksum tested: a damaged copy is drawn anew
+    except (OSError, SyntaxError, ValueError):
+        return False
+    return True
 
 
 def drawn_title(path: Path) -> str | None:
@@ -217,7 +249,7 @@ def drawn_title(path: Path) -> str | None:
     Image, _, _ = _image_module()
     try:
         with Image.open(path) as image:
-            mark = getattr(image, "text", {}).get(COVER_MARK, "")
+            mark = str(image.info.get(COVER_MARK, ""))  # text chunks before the image data: nothing decoded
     except OSError:
         return None
     version, _, title = mark.partition(":")
@@ -236,15 +268,16 @@ def publish_cover(settings: Settings) -> str:
 
 
 def embedded_cover(path: Path) -> tuple[bytes, str]:
-    """A small JPEG copy of the cover for the MP3's APIC frame."""
-    stat = path.stat()
-    return _embedded_cover(path, stat.st_mtime_ns, stat.st_size)
+    """A small JPEG copy of the cover for the MP3's APIC frame (made once per picture: the same
+    cover in another output folder is the same copy)."""
+    data = path.read_bytes()
+    return _embedded_cover(hashlib.sha256(data).hexdigest(), data)
 
 
 @lru_cache(maxsize=4)
-def _embedded_cover(path: Path, mtime_ns: int, size: int) -> tuple[bytes, str]:
+def _embedded_cover(digest: str, data: bytes) -> tuple[bytes, str]:
     Image, _, _ = _image_module()
-    with Image.open(path) as image:
+    with Image.open(io.BytesIO(data)) as image:
         small = image.convert("RGB")
         small.thumbnail((EMBED_SIZE, EMBED_SIZE))
         out = io.BytesIO()

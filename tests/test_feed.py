@@ -341,6 +341,24 @@ def test_the_cover_is_redrawn_when_the_title_changes(tmp_path):
     assert drawn_title(again) == "Harbour Radio" and again.read_bytes() != before
 
 
+def test_a_drawn_cover_is_kept_for_the_next_folder_and_a_damaged_copy_is_drawn_again(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from briefing.artwork import cover_file, draw_cover, drawn_title
+    from briefing.settings import Settings
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = cover_file(Settings(out_dir=tmp_path / "one")).read_bytes()
+    (kept,) = (tmp_path / "cache" / "briefing" / "covers").iterdir()
+    assert kept.read_bytes() == first == draw_cover("每日新闻简报")
+    kept.write_bytes(first[: len(first) // 2])  # cut short, as a full disk or a crash leaves it
+    second = cover_file(Settings(out_dir=tmp_path / "two"))
+    assert second.read_bytes() == first and drawn_title(second) == "每日新闻简报"
+    with Image.open(second) as image:
+        image.load()
+    assert kept.read_bytes() == first  # drawn again and kept whole
+
+
 def test_show_page_lists_every_episode_with_a_download_and_a_subscribe_block(two_days):
     """The page as any client gets it (no browser): tests/test_browser.py drives it in one."""
     from lxml import html
