@@ -42,10 +42,13 @@ def pad(freqs: list[float], seconds: float, rate: int, attack: float = 0.5, rele
     for freq in freqs:
         for detune in (0.997, 1.003):
             f = freq * detune
+            phase = 2 * np.pi * f * t + 1.0  # harmonic k is sin(k * phase): each from the two below it
+            twice_cos, below, current = 2 * np.cos(phase), np.zeros(t.size), np.sin(phase)
             for k in range(1, brightness + 1):
                 if k * f > rate / 2.5:
                     break
-                out += np.sin(2 * np.pi * k * f * t + k) / (k ** 1.3)  # falls faster than a saw: mellower
+                out += current / (k ** 1.3)  # falls faster than a saw: mellower
+                below, current = current, twice_cos * current - below
     envelope = np.minimum(1.0, t / attack) * np.clip((seconds - t) / release, 0.0, 1.0)
     return (out * envelope / (2 * len(freqs))).astype(np.float32)
 
