@@ -198,3 +198,21 @@ def test_timeline_grows_when_its_estimate_is_short_and_keeps_every_piece():
     expected = np.concatenate([first, np.zeros(300, np.float32), second])
     expected[200:500] += 0.1
     assert audio.size == 1400 and np.allclose(audio, expected)
+
+
+def test_the_show_sounds_are_kept_and_a_damaged_or_outdated_copy_is_made_again(tmp_path, monkeypatch):
+    from briefing.assemble import sounds
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / "briefing" / "sounds"
+    folder.mkdir(parents=True)
+    (folder / "intro_sting-22050-0123456789abcdef.npy").write_bytes(b"an earlier version")
+    sounds.intro_sting.cache_clear()
+    made = sounds.intro_sting(22050)
+    (kept,) = folder.iterdir()  # the earlier version's copy is gone
+    assert np.array_equal(np.load(kept), made) and 2.5 < made.size / 22050 < 3.5
+    kept.write_bytes(kept.read_bytes()[:1000])  # cut short
+    sounds.intro_sting.cache_clear()
+    assert np.array_equal(sounds.intro_sting(22050), made)
+    assert np.array_equal(np.load(kept), made)
+    sounds.intro_sting.cache_clear()

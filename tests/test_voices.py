@@ -112,8 +112,8 @@ def test_voices_command_lists_language_gender_and_defaults():
 
 
 def test_an_english_article_is_spoken_by_an_english_voice():
-    ctx = Context(Settings.make(show=Show(language="en", title="Briefing"), engine="kokoro", item_seconds=8,
-                           opening_words="Good morning, here is the news of the day.", closing_words="That is all for today, goodbye."), LogProgress())
+    ctx = Context(Settings.make(show=Show(language="en", title="Briefing"), engine="kokoro", item_seconds=5,
+                                opening_words="Good morning.", closing_words="Goodbye."), LogProgress())
     script = write_script(write_leads(read_articles([str(ENGLISH_SAMPLE)], ctx), ctx), ctx)
     speech = speak(script, ctx)
     assert {s.lang for s in script.segments} == {"en"}

@@ -9,10 +9,15 @@ silence, and is returned peak-normalised; the assembler sets its loudness.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import hashlib
+import io
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from pathlib import Path
 
 import numpy as np
 
+from ..files import private_cache_dir, write_atomic
 from . import dsp
 
 # equal-tempered frequencies of the notes used
@@ -111,7 +116,48 @@ def _finish(mix: np.ndarray, rate: int, tail_fade: float) -> np.ndarray:
     return out
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=1)
+def _design() -> str:
+    """What the sounds are made by: this module and the filters it uses (a change makes them anew)."""
+    code = Path(__file__).read_bytes() + Path(dsp.__file__).read_bytes()
+    return hashlib.sha256(code).hexdigest()[:16]
+
+
+def _kept(make: Callable[[int], np.ndarray]) -> Callable[[int], np.ndarray]:
+    """Made once per machine and rate, then read from the user's cache folder (making the three
+    takes most of a second, every build needs them); a copy that cannot be read is made again."""
+
+    @lru_cache(maxsize=8)
+    @wraps(make)
+    def sound(rate: int) -> np.ndarray:
+        try:
+            path = private_cache_dir() / "sounds" / f"{make.__name__}-{rate}-{_design()}.npy"
+        except OSError:  # no usable cache folder
+            return make(rate)
+        try:
+            kept = np.load(path, allow_pickle=False)
+            if kept.dtype == np.float32 and kept.ndim == 1 and kept.size:
+                kept.setflags(write=False)
+                return kept
+        except (OSError, ValueError, EOFError):
+            pass
+        made = make(rate)
+        try:
+            path.parent.mkdir(mode=0o700, exist_ok=True)
+            buffer = io.BytesIO()
+            np.save(buffer, made, allow_pickle=False)
+            write_atomic(path, buffer.getvalue())
+            for older in path.parent.glob(f"{make.__name__}-{rate}-*.npy"):
+                if older != path:
+                    older.unlink()  # made by an earlier version of the sounds
+        except OSError:
+            pass  # only the next build makes it again
+        return made
+
+    return sound
+
+
+@_kept
 def intro_sting(rate: int) -> np.ndarray:
     """About 3 seconds: a pulse and a rising line D5 D5 A5 F#5 over a D major pad."""
     notes = [(D5, 0.00, 0.9), (D5, 0.18, 0.7), (A5, 0.36, 0.9), (FS5, 0.72, 1.0)]
@@ -122,7 +168,7 @@ def intro_sting(rate: int) -> np.ndarray:
     return _finish(_mix(3.1, rate, parts), rate, tail_fade=1.0)
 
 
-@lru_cache(maxsize=8)
+@_kept
 def transition(rate: int) -> np.ndarray:
     """Under a second: two soft notes of the motif (A5 then D6), a light touch between stories."""
     parts = [(electric_piano(A5, 0.9, rate, decay=0.35), 0.0, 0.8),
@@ -131,7 +177,7 @@ def transition(rate: int) -> np.ndarray:
     return _finish(_mix(0.9, rate, parts), rate, tail_fade=0.35)
 
 
-@lru_cache(maxsize=8)
+@_kept
 def outro(rate: int) -> np.ndarray:
     """About 3.5 seconds: the line falling home (A5 F#5 E5 D5) over the pad, ending on the pulse."""
     notes = [(A5, 0.00, 0.8), (FS5, 0.20, 0.8), (E5, 0.40, 0.8), (D5, 0.75, 1.0)]
