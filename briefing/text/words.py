@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import marshal
 import tempfile
 from functools import lru_cache
-from types import ModuleType
-from typing import Any
+from types import ModuleType, SimpleNamespace
+from typing import Any, BinaryIO
 
 
 @lru_cache(maxsize=1)
@@ -18,8 +19,20 @@ def jieba_module() -> ModuleType:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    jieba.marshal = _WHOLE_FILE_MARSHAL  # type: ignore[attr-defined]
     _keep_cache_private(jieba.dt)
     return jieba
+
+
+def _load_whole_file(file: BinaryIO) -> Any:
+    return marshal.loads(file.read())
+
+
+# jieba reads its 9 MB dictionary cache with marshal.load(file), which reads the file piece by
+# piece: 0.86 s here, against 0.31 s for the same bytes read at once (every process that reads
+# Chinese pays it). The format and the file are jieba's own; only the way they are read changes.
+_WHOLE_FILE_MARSHAL = SimpleNamespace(load=_load_whole_file, dump=marshal.dump, loads=marshal.loads,
+                                      dumps=marshal.dumps)
 
 
 def new_tokenizer() -> Any:
