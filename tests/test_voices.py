@@ -111,9 +111,10 @@ def test_voices_command_lists_language_gender_and_defaults():
     assert "en-US" in lines["af_heart"]
 
 
-def test_an_english_article_is_spoken_by_an_english_voice():
+def test_an_english_article_is_spoken_by_an_english_voice(tmp_path):
     ctx = Context(Settings.make(show=Show(language="en", title="Briefing"), engine="kokoro", item_seconds=5,
-                                opening_words="Good morning.", closing_words="Goodbye."), LogProgress())
+                                opening_words="Good morning.", closing_words="That is all for today, goodbye.",
+                                out_dir=tmp_path), LogProgress())  # its clip cache too: every run speaks
     script = write_script(write_leads(read_articles([str(ENGLISH_SAMPLE)], ctx), ctx), ctx)
     speech = speak(script, ctx)
     assert {s.lang for s in script.segments} == {"en"}
