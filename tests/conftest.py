@@ -33,27 +33,39 @@ def run_cli(*args: str):
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
-@pytest.fixture(scope="session")
-def sample_build(tmp_path_factory):
-    """The sample page built once with the stand-in voice, for the whole run (the real offline
-    voice has its own end-to-end build in test_voices.py): the pytest-xdist
-    workers share it (the first to ask builds it under a lock; the others wait and read it).
-    Tests read it and never change it (copy it to change it)."""
+def build_once(tmp_path_factory, name: str, *args, config: str | None = None) -> tuple[Path, str]:
+    """`briefing [--config NAME/briefing.toml] *args --out NAME/out` run once for the whole test
+    run, shared by the pytest-xdist workers (the first to ask builds it under a lock; the others
+    wait and read it); returns (NAME/out, the build's stdout). Tests read it and never change it
+    (copy it to change it)."""
     from filelock import FileLock
 
     # one folder for all the workers of this run (under xdist each worker's basetemp is inside the
     # run's folder; without it basetemp is the run's folder: its parent holds earlier runs)
     base = tmp_path_factory.getbasetemp()
-    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    out, stdout = root / "sample-build", root / "sample-build.stdout"
-    with FileLock(str(root / "sample-build.lock")):
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+    folder.mkdir(exist_ok=True)
+    out, stdout = folder / "out", folder / "build.stdout"
+    with FileLock(str(folder / "build.lock")):
         if not stdout.exists():
-            result = run_cli("build", SAMPLE_PAGE, *STANDIN, "--out", out, "--date", "2025-02-15")
+            options = ["--config", folder / "briefing.toml"] if config is not None else []
+            if config is not None:
+                (folder / "briefing.toml").write_text(config, "utf-8")
+            result = run_cli(*options, *args, "--out", out)
             assert result.exit_code == 0, result.output
             stdout.write_text(result.stdout, "utf-8")
+    return out, stdout.read_text("utf-8")
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The sample page built once with the stand-in voice, for the whole run (the real offline
+    voice has its own end-to-end build in test_voices.py)."""
+    out, stdout = build_once(tmp_path_factory, "sample-build", "build", SAMPLE_PAGE, *STANDIN,
+                             "--date", "2025-02-15")
     mp3s = sorted((out / "episodes").glob("*.mp3"))
     assert len(mp3s) == 1
-    return {"out": out, "mp3": mp3s[0], "stdout": stdout.read_text("utf-8")}
+    return {"out": out, "mp3": mp3s[0], "stdout": stdout}
 
 
 @pytest.fixture

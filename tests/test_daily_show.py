@@ -15,7 +15,14 @@ from pathlib import Path
 import feedparser
 import pytest
 from audio_probe import duration, ebur128
-from conftest import ENGLISH_SAMPLE, SAMPLE_PAGE, STANDIN, run_cli, write_news
+from conftest import (
+    ENGLISH_SAMPLE,
+    SAMPLE_PAGE,
+    STANDIN,
+    build_once,
+    run_cli,
+    write_news,
+)
 from news_server import NewsServer
 
 from briefing.leads import write_leads
@@ -228,14 +235,11 @@ format = "flash"
 '''
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def editions_build(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("editions")
-    config = folder / "briefing.toml"
-    config.write_text(EDITIONS.format(page=SAMPLE_PAGE, english=ENGLISH_SAMPLE), encoding="utf-8")
-    result = run_cli("--config", config, "build", "--date", "2025-02-15")
-    assert result.exit_code == 0, result.output
-    return folder / "out", result
+    """The three editions built once for the whole run (shared by the workers, like sample_build)."""
+    return build_once(tmp_path_factory, "editions-build", "build", "--date", "2025-02-15",
+                      config=EDITIONS.format(page=SAMPLE_PAGE, english=ENGLISH_SAMPLE))
 
 
 def _episode(out: Path) -> dict:
@@ -247,12 +251,12 @@ def _mp3(out: Path) -> Path:
 
 
 def test_editions_share_their_clips_and_each_is_a_podcast(editions_build):
-    out, result = editions_build
+    out, stdout = editions_build
     brief, full = headlines(out / "brief", "2025-02-15"), headlines(out / "full", "2025-02-15")
     speaker = headlines(out / "speaker", "2025-02-15")
     assert 1 <= len(brief) < len(full) == 7
-    speech = dict(re.findall(r"^(\w+): speech: (\d+) of \d+ stor", result.stdout, re.MULTILINE))
-    cached = dict(re.findall(r"^(\w+): speech: .*clips: (\d+) of \d+ from the cache", result.stdout, re.MULTILINE))
+    speech = dict(re.findall(r"^(\w+): speech: (\d+) of \d+ stor", stdout, re.MULTILINE))
+    cached = dict(re.findall(r"^(\w+): speech: .*clips: (\d+) of \d+ from the cache", stdout, re.MULTILINE))
     seconds = {name: duration(_mp3(out / name)) for name in ("brief", "full", "speaker")}
     print("synthesized", speech, "clips from the cache", cached, "seconds", seconds)
     assert int(speech["brief"]) == len(brief)
@@ -267,7 +271,7 @@ def test_editions_share_their_clips_and_each_is_a_podcast(editions_build):
     assert 0.9 * 120 <= seconds["brief"] <= 1.1 * 120
     assert 0.9 * 180 <= seconds["speaker"] <= 1.1 * 180
     assert seconds["full"] < 0.9 * 600
-    assert re.search(r"^full: only about [\d.]+ minutes of news for the 10-minute budget", result.stdout, re.MULTILINE)
+    assert re.search(r"^full: only about [\d.]+ minutes of news for the 10-minute budget", stdout, re.MULTILINE)
     for name in ("brief", "full", "speaker"):
         feed = feedparser.parse((out / name / "feed.xml").read_bytes())
         assert not feed.bozo, feed.get("bozo_exception")
@@ -295,7 +299,7 @@ def test_a_story_another_edition_read_keeps_its_lead(editions_build):
     from briefing.editions import edition_settings
     from briefing.read import read_articles
 
-    out, result = editions_build
+    out, stdout = editions_build
     settings = load_config(out.parent / "briefing.toml").with_overrides(date=dt.date(2025, 2, 15))
     values, _ = edition_settings(settings, settings.editions[0])
     ctx = Context(values)
@@ -315,7 +319,7 @@ def test_a_story_another_edition_read_keeps_its_lead(editions_build):
         assert _spoken(out / "speaker", title) == _spoken(out / "full", title)
     assert headlines(out / "full", "2025-02-15")[:len(speaker)] == speaker  # the most important first
     assert 0.9 * 180 <= duration(_mp3(out / "speaker")) <= 1.1 * 180
-    assert "speaker: about" not in result.stdout
+    assert "speaker: about" not in stdout
 
 
 class _Notes:
