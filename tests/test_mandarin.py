@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 from briefing.errors import ConfigError
 from briefing.leads.summarize import (
@@ -187,6 +187,17 @@ def test_lead_budget_uses_the_measured_rate_of_the_voice():
     assert pace(None, "zh") == 1.0
     assert speaking_seconds("one two three", "en", ("kokoro", "af_heart")) == \
         pytest.approx(3 / SPEAKING_RATES[("kokoro", "af_heart")])
+
+
+def test_every_shipped_mandarin_voice_has_a_measured_rate():
+    """A voice read at the assumed 4.5 characters a second misses --item-seconds: the female
+    voices speak 3.7-4.2 with their pauses, so their stories ran 33-39 s for 30."""
+    from briefing.speak.kokoro import voice_lang
+
+    shipped = [p.stem for p in (ROOT / "voices" / "kokoro").glob("*.bin") if voice_lang(p.stem) == "zh-CN"]
+    assert len(shipped) >= 2
+    for voice in shipped:
+        assert 3.0 <= SPEAKING_RATES[("kokoro", voice)] <= 5.5, voice
 
 
 def test_respellings_are_what_the_online_voice_is_given():

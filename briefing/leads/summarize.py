@@ -26,6 +26,8 @@ from .units import NEWS, units_of
 # speech, by (engine, voice): tools/measure_pace.py on the sample page built with that voice.
 SPEAKING_RATES: dict[tuple[str, str], float] = {
     ("kokoro", "zm_yunxi"): 4.9,  # speed 0.8, clause pauses: 5.12 within sentences, 4.89 with the pauses between them
+    ("kokoro", "zf_xiaoxiao"): 4.15,  # the sample page's stories: 4.31 within sentences, 4.15 with the pauses
+    ("kokoro", "zf_xiaobei"): 3.73,  # ... 3.86 within sentences, 3.73 with the pauses
     ("kokoro", "af_heart"): 3.0,
 }
 ZH_CHARS_PER_SECOND = 4.5  # assumed for a voice whose rate is not measured (the online voices)
