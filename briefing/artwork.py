@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
-from .files import private_cache_dir, write_atomic
+from .files import kept_in_cache, write_atomic
 from .settings import Settings
 
 MIN_SIZE, MAX_SIZE = 1400, 3000
@@ -217,31 +217,19 @@ def _kept_drawing(title: str) -> bytes:
     """draw_cover(title), kept in the user's cache folder: drawing and compressing 3000 px takes
     about a second, and every new output folder of the same show needs the same picture."""
     key = f"{COVER_VERSION}|{GENERATED_SIZE}|{cover_font_path()}|{title}"
-    try:
-        kept = private_cache_dir() / "covers" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.png"
-        if _intact_drawing(kept, title):
-            return kept.read_bytes()
-    except OSError:  # no usable cache folder: draw it every time
-        return draw_cover(title)
-    data = draw_cover(title)
-    try:
-        kept.parent.mkdir(mode=0o700, exist_ok=True)
-        write_atomic(kept, data)
-    except OSError:
-        pass  # the cover is published regardless; only the next build draws it again
-    return data
+    name = f"covers/{hashlib.sha256(key.encode()).hexdigest()[:32]}.png"
+    return kept_in_cache(name, lambda: draw_cover(title), lambda data: _intact_drawing(data, title))
 
 
-def _intact_drawing(path: Path, title: str) -> bool:
-    if drawn_title(path) != title:
-        return False
+def _intact_drawing(data: bytes, title: str) -> bool:
     Image, _, _ = _image_module()
     try:
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(data)) as image:
+            mark = str(image.info.get(COVER_MARK, ""))
             image.verify()  # every chunk's checksum tested: a damaged copy is drawn anew
     except (OSError, SyntaxError, ValueError):
         return False
-    return True
+    return mark == f"{COVER_VERSION}:{title}"
 
 
 def drawn_title(path: Path) -> str | None:
@@ -270,12 +258,11 @@ def publish_cover(settings: Settings) -> str:
 def embedded_cover(path: Path) -> tuple[bytes, str]:
     """A small JPEG copy of the cover for the MP3's APIC frame (made once per picture: the same
     cover in another output folder is the same copy)."""
-    data = path.read_bytes()
-    return _embedded_cover(hashlib.sha256(data).hexdigest(), data)
+    return _embedded_cover(path.read_bytes())
 
 
 @lru_cache(maxsize=4)
-def _embedded_cover(digest: str, data: bytes) -> tuple[bytes, str]:
+def _embedded_cover(data: bytes) -> tuple[bytes, str]:
     Image, _, _ = _image_module()
     with Image.open(io.BytesIO(data)) as image:
         small = image.convert("RGB")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 STAGING = ".staging"  # under the output folder: what a build prepares before it is published
@@ -79,3 +80,27 @@ def private_cache_dir() -> Path:
     if status.st_mode & 0o077:
         folder.chmod(0o700)
     return folder
+
+
+def kept_in_cache(name: str, make: Callable[[], bytes], intact: Callable[[bytes], bool],
+                  replaces: str | None = None) -> bytes:
+    """What `make` returns, kept as NAME (a path under the user's cache folder) for the next
+    process: read back when `intact` accepts it, else made again and kept. Files matching the
+    glob `replaces` beside it are earlier versions and removed. Without a usable cache folder
+    it is made every time."""
+    try:
+        path = private_cache_dir() / name
+        data = path.read_bytes() if path.is_file() else None
+    except OSError:
+        return make()
+    if data is not None and intact(data):
+        return data
+    data = make()
+    try:
+        write_atomic(path, data)
+        for older in path.parent.glob(replaces) if replaces else ():
+            if older != path:
+                older.unlink()
+    except OSError:
+        pass  # only the next process makes it again
+    return data

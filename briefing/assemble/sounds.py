@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import private_cache_dir, write_atomic
+from ..files import kept_in_cache
 from . import dsp
 
 # equal-tempered frequencies of the notes used
@@ -131,30 +131,29 @@ def _kept(make: Callable[[int], np.ndarray]) -> Callable[[int], np.ndarray]:
     @wraps(make)
     def sound(rate: int) -> np.ndarray:
         try:
-            path = private_cache_dir() / "sounds" / f"{make.__name__}-{rate}-{_design()}.npy"
-        except OSError:  # no usable cache folder
+            name = f"sounds/{make.__name__}-{rate}-{_design()}.npy"
+        except OSError:  # the module's source is not readable: no key to keep it under
             return make(rate)
-        try:
-            kept = np.load(path, allow_pickle=False)
-            if kept.dtype == np.float32 and kept.ndim == 1 and kept.size:
-                kept.setflags(write=False)
-                return kept
-        except (OSError, ValueError, EOFError):
-            pass
-        made = make(rate)
-        try:
-            path.parent.mkdir(mode=0o700, exist_ok=True)
-            buffer = io.BytesIO()
-            np.save(buffer, made, allow_pickle=False)
-            write_atomic(path, buffer.getvalue())
-            for older in path.parent.glob(f"{make.__name__}-{rate}-*.npy"):
-                if older != path:
-                    older.unlink()  # made by an earlier version of the sounds
-        except OSError:
-            pass  # only the next build makes it again
-        return made
+        kept = np.load(io.BytesIO(kept_in_cache(name, lambda: _npy(make(rate)), _readable,
+                                                replaces=f"{make.__name__}-{rate}-*.npy")))
+        kept.setflags(write=False)
+        return kept
 
     return sound
+
+
+def _npy(samples: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, samples, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _readable(data: bytes) -> bool:
+    try:
+        samples = np.load(io.BytesIO(data), allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return False
+    return samples.dtype == np.float32 and samples.ndim == 1 and samples.size > 0
 
 
 @_kept
