@@ -58,11 +58,13 @@ class FakeEdge:
     in_flight: int = 0  # requests being answered now
     most_in_flight: int = 0  # the most requests answered at once
     url: str = ""
+    answering: threading.Event = field(default_factory=threading.Event)  # clear it to hold every answer
 
     def __post_init__(self) -> None:
         self._burst = tone_mp3()
         self._burst_ticks = int(decoded_seconds(self._burst) * TICKS)  # offsets follow the audio sent
         self._lock = threading.Lock()
+        self.answering.set()
 
     def _next_behaviour(self) -> str:
         with self._lock:
@@ -92,6 +94,8 @@ class FakeEdge:
         behaviour = next((b for fragment, b in self.by_text.items() if fragment in text), behaviour)
         if self.delay:
             await asyncio.sleep(self.delay)
+        while not self.answering.is_set():
+            await asyncio.sleep(0.02)
         if behaviour == "stall":
             await asyncio.sleep(self.stall_seconds)
         if behaviour == "close":

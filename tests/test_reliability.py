@@ -175,14 +175,14 @@ def test_a_build_killed_mid_synthesis_loses_nothing(tmp_path, fake_edge):
 
 def test_two_builds_at_once_on_one_folder(tmp_path, fake_edge):
     out = tmp_path / "out"
-    fake_edge.delay = 0.3
+    fake_edge.answering.clear()  # the first build waits on the service until the second has run
     first = _spawn_build(out, news(tmp_path), "2025-01-04", fake_edge)
-    _wait_for(lambda: (out / ".build.lock").exists() and first.poll() is None and (out / ".cache").exists()
-              or first.poll() is not None)
+    _wait_for(lambda: fake_edge.in_flight > 0 or first.poll() is not None)  # it holds the folder now
     assert first.poll() is None, first.communicate()
     second = subprocess.run([sys.executable, "-m", "briefing", "build", news(tmp_path), "--engine", "edge",
                              "--out", str(out), "--date", "2025-01-05"], cwd=ROOT, capture_output=True, text=True,
                             timeout=120, env={**os.environ, "BRIEFING_EDGE_WSS_URL": fake_edge.url}, check=False)
+    fake_edge.answering.set()
     assert second.returncode == 7
     assert "another build is writing" in second.stderr and len(second.stderr.strip().splitlines()) == 1
     _stdout, stderr = first.communicate(timeout=300)
