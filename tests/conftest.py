@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,49 @@ def write_news(folder: Path, stories: list[dict], name: str = "news.json") -> Pa
 def run_cli(*args: str):
     """Invoke the CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@dataclass
+class Run:
+    """What a run of the CLI left: its exit code and what it printed."""
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class Hung(BaseException):  # not an Exception: the CLI's own handler must not turn it into exit 70
+    pass
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Fail with Hung if the block runs longer than `seconds` (the main thread's alarm)."""
+    def give_up(signum, frame):
+        raise Hung(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def briefing_in_process(*args, timeout: float = 120, cwd: Path | None = None) -> Run:
+    """`briefing ARGS` in this process, as a shell would run it from `cwd`: the same app and error
+    handling (an exception that would print a traceback fails the test); a hang fails it after
+    `timeout` seconds. What only a real process shows (C libraries writing to fd 2, warnings,
+    the interpreter's exit status) needs a subprocess: the hostile-input tests keep one."""
+    before = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with deadline(timeout):
+            result = run_cli(*args)
+    finally:
+        os.chdir(before)
+    return Run(result.exit_code, result.stdout, result.stderr)
 
 
 def build_once(tmp_path_factory, name: str, *args, config: str | None = None) -> tuple[Path, str]:

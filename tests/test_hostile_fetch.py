@@ -12,7 +12,7 @@ import threading
 import time
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, Run, briefing_in_process, run_cli
 from hostile_server import HostileServer
 
 from briefing.errors import InputError
@@ -30,9 +30,13 @@ def _rss(items: list[tuple[str, str, str]]) -> str:
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{body}</channel></rss>'
 
 
-def briefing(*args, timeout=60, env=None) -> subprocess.CompletedProcess:
+def briefing(*args, timeout=60) -> Run:
+    return briefing_in_process(*args, timeout=timeout)
+
+
+def briefing_process(*args, timeout=60) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "briefing", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})}, check=False)
+                          text=True, timeout=timeout, check=False)
 
 
 def one_line_error(proc, code: int) -> str:
@@ -68,7 +72,7 @@ def test_a_slow_server_meets_the_deadline_named_in_one_line(bad, short_deadlines
 
 def test_the_cli_gives_up_on_a_trickling_url(bad):
     started = time.monotonic()
-    line = one_line_error(briefing("articles", bad.url + "/trickle-headers", timeout=fetch.FETCH_DEADLINE + 20), 2)
+    line = one_line_error(briefing_process("articles", bad.url + "/trickle-headers", timeout=fetch.FETCH_DEADLINE + 20), 2)
     assert time.monotonic() - started < fetch.FETCH_DEADLINE + 10
     assert "/trickle-headers" in line and "too slow" in line
 

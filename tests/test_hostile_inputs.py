@@ -1,6 +1,10 @@
 """Every file of the hostile-input corpus (tests/corpus/, made by the project) goes through
 `briefing articles` and `briefing build`: either a correct result, or one line on stderr
-and the documented exit code; never a traceback, a hang, or file contents from entities."""
+and the documented exit code; never a traceback, a hang, or file contents from entities.
+
+The walk runs the CLI in this process (the same app, error handling included: an exception
+that would print a traceback fails the test); `test_a_real_process_*` check what only a
+process shows (nothing else on stderr, the exit status the shell sees)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, STANDIN
+from conftest import ROOT, STANDIN, Run, briefing_in_process
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -46,9 +50,13 @@ DEADLINE = 90  # seconds: no input here fetches anything (the documented deadlin
 LEAKS = ("root:", "/bin/bash", "lollol")
 
 
-def briefing(*args, env=None, timeout=120) -> subprocess.CompletedProcess:
+def briefing(*args, timeout=120) -> Run:
+    return briefing_in_process(*args, timeout=timeout)
+
+
+def briefing_process(*args, timeout=120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "briefing", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, env=env, check=False)
+                          text=True, timeout=timeout, check=False)
 
 
 def assert_clean_failure(proc, code: int, words: str) -> None:
@@ -96,9 +104,8 @@ def test_articles(name):
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_build(name, tmp_path, fake_edge):
     expected = EXPECTED[name]
-    env = {**os.environ, "BRIEFING_EDGE_WSS_URL": fake_edge.url}
     out = tmp_path / "out"
-    proc = briefing("build", CORPUS / name, "--engine", "edge", "--out", out, "--date", "2025-03-01", env=env,
+    proc = briefing("build", CORPUS / name, "--engine", "edge", "--out", out, "--date", "2025-03-01",
                     timeout=DEADLINE)
     assert_no_crash(proc)
     if expected[0] == "error":
@@ -115,12 +122,26 @@ def test_build(name, tmp_path, fake_edge):
         assert "\x1b" not in spoken and "\u202e" not in spoken  # control and bidi characters are not sent
 
 
-def test_a_file_far_over_the_size_limit(tmp_path):
+def test_a_real_process_fails_with_one_line_over_the_size_limit(tmp_path):
     from briefing.read.source import MAX_INPUT_BYTES
 
     huge = tmp_path / "huge.txt"
     with open(huge, "wb") as f:
         f.truncate(MAX_INPUT_BYTES * 3)
     for command in ("articles", "build"):
-        assert_clean_failure(briefing(command, huge, *(["--out", tmp_path / "out"] if command == "build" else [])),
-                             2, "limit")
+        proc = briefing_process(command, huge, *(["--out", tmp_path / "out"] if command == "build" else []))
+        assert_clean_failure(proc, 2, "limit")
+
+
+def test_a_real_process_builds_a_hostile_input_with_nothing_else_on_stderr(tmp_path, fake_edge):
+    """Warnings of libraries and the interpreter reach a real stderr only (pytest catches them here)."""
+    env = {**os.environ, "BRIEFING_EDGE_WSS_URL": fake_edge.url}
+    for name, settings in (("invalid-utf8.txt", []), ("empty.txt", []), ("gbk-no-declaration.txt",
+                                                                        ["--config", SETTINGS / "lone-brace-open.toml"])):
+        proc = subprocess.run([sys.executable, "-m", "briefing", *map(str, settings), "build", CORPUS / name,
+                               "--engine", "edge", "--out", tmp_path / "out"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=DEADLINE, env=env, check=False)
+        if name == "invalid-utf8.txt":
+            assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+        else:
+            assert_clean_failure(proc, *((2, "empty") if name == "empty.txt" else (3, "lone-brace-open.toml")))

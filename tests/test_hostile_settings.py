@@ -11,14 +11,13 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, Run, briefing_in_process
 
 NEWS = '[{"title": "新桥通车", "body": "一座跨江大桥今天正式通车。"}]'
 
 
-def briefing(*args, cwd=ROOT, env=None, timeout=60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "briefing", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, check=False)
+def briefing(*args, cwd=ROOT, timeout=60) -> Run:
+    return briefing_in_process(*args, cwd=cwd, timeout=timeout)
 
 
 def one_line_error(proc, code: int) -> str:
