@@ -22,6 +22,8 @@ STANDIN = ("--engine", "standin", "--offline-engine", "standin")  # tests that a
 
 # No test may reach the internet: the online voice gets a loopback fake or nothing.
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+# Three test workers share two cores: the offline voice's threads must not spin (README, "Voices: online and offline").
+os.environ.setdefault("BRIEFING_SHARED_CPU", "1")
 
 
 def write_news(folder: Path, stories: list[dict], name: str = "news.json") -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -148,6 +149,12 @@ def test_build_with_each_shipped_mandarin_voice(tmp_path, voice):
 def test_session_runs_on_every_core_this_process_may_use():
     options = load_runtime().session.get_session_options()
     assert options.intra_op_num_threads == usable_cores()
+
+
+def test_on_a_shared_machine_the_session_threads_do_not_spin():
+    assert os.environ["BRIEFING_SHARED_CPU"] == "1"  # conftest: three test workers share the cores
+    options = load_runtime().session.get_session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
 
 
 def test_concurrent_calls_give_the_same_audio_as_one_at_a_time(engine):
