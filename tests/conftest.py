@@ -3,9 +3,9 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -38,14 +38,6 @@ def run_cli(*args: str):
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
-@dataclass
-class Run:
-    """What a run of the CLI left: its exit code and what it printed."""
-    returncode: int
-    stdout: str
-    stderr: str
-
-
 class Hung(BaseException):  # not an Exception: the CLI's own handler must not turn it into exit 70
     pass
 
@@ -65,11 +57,11 @@ def deadline(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def briefing_in_process(*args, timeout: float = 120, cwd: Path | None = None) -> Run:
+def briefing_in_process(*args, timeout: float = 120, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """`briefing ARGS` in this process, as a shell would run it from `cwd`: the same app and error
     handling (an exception that would print a traceback fails the test); a hang fails it after
     `timeout` seconds. What only a real process shows (C libraries writing to fd 2, warnings,
-    the interpreter's exit status) needs a subprocess: the hostile-input tests keep one."""
+    the interpreter's exit status) needs briefing_process."""
     before = os.getcwd()
     try:
         if cwd is not None:
@@ -78,7 +70,13 @@ def briefing_in_process(*args, timeout: float = 120, cwd: Path | None = None) ->
             result = run_cli(*args)
     finally:
         os.chdir(before)
-    return Run(result.exit_code, result.stdout, result.stderr)
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
+def briefing_process(*args, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`briefing ARGS` as a real process, the console entry point, run from the project folder."""
+    return subprocess.run([sys.executable, "-m", "briefing", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, env=env, check=False)
 
 
 def build_once(tmp_path_factory, name: str, *args, config: str | None = None) -> tuple[Path, str]:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
-from conftest import SAMPLE_PAGE, run_cli
+from conftest import SAMPLE_PAGE, briefing_process, run_cli
 
 from briefing.cli import app
 
@@ -22,8 +19,7 @@ def test_every_command_has_help(command):
 
 def _assert_one_line_error(args, expected_code, needle):
     """Run the real console entry point in a subprocess: stderr is one line, no traceback."""
-    proc = subprocess.run([sys.executable, "-m", "briefing", *map(str, args)], capture_output=True, text=True,
-                          timeout=120, check=False)
+    proc = briefing_process(*args)
     assert proc.returncode == expected_code, proc.stderr
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1, proc.stderr

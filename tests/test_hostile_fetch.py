@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
-from conftest import ROOT, Run, briefing_in_process, run_cli
+from conftest import briefing_in_process as briefing
+from conftest import briefing_process, run_cli
 from hostile_server import HostileServer
 
 from briefing.errors import InputError
@@ -28,15 +27,6 @@ def _rss(items: list[tuple[str, str, str]]) -> str:
     body = "".join(f"<item><title>{t}</title><link>{link}</link><description>{d}</description></item>"
                    for t, link, d in items)
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{body}</channel></rss>'
-
-
-def briefing(*args, timeout=60) -> Run:
-    return briefing_in_process(*args, timeout=timeout)
-
-
-def briefing_process(*args, timeout=60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "briefing", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, check=False)
 
 
 def one_line_error(proc, code: int) -> str:

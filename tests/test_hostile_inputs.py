@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, STANDIN, Run, briefing_in_process
+from conftest import STANDIN, briefing_process
+from conftest import briefing_in_process as briefing
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -48,15 +47,6 @@ EXPECTED = {
 SETTINGS = CORPUS / "settings"  # briefing.toml files, each of which must stop at load (exit 3)
 DEADLINE = 90  # seconds: no input here fetches anything (the documented deadlines are 20 s and 60 s)
 LEAKS = ("root:", "/bin/bash", "lollol")
-
-
-def briefing(*args, timeout=120) -> Run:
-    return briefing_in_process(*args, timeout=timeout)
-
-
-def briefing_process(*args, timeout=120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "briefing", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, check=False)
 
 
 def assert_clean_failure(proc, code: int, words: str) -> None:
@@ -138,9 +128,8 @@ def test_a_real_process_builds_a_hostile_input_with_nothing_else_on_stderr(tmp_p
     env = {**os.environ, "BRIEFING_EDGE_WSS_URL": fake_edge.url}
     for name, settings in (("invalid-utf8.txt", []), ("empty.txt", []), ("gbk-no-declaration.txt",
                                                                         ["--config", SETTINGS / "lone-brace-open.toml"])):
-        proc = subprocess.run([sys.executable, "-m", "briefing", *map(str, settings), "build", CORPUS / name,
-                               "--engine", "edge", "--out", tmp_path / "out"],
-                              cwd=ROOT, capture_output=True, text=True, timeout=DEADLINE, env=env, check=False)
+        proc = briefing_process(*settings, "build", CORPUS / name, "--engine", "edge", "--out", tmp_path / "out",
+                                timeout=DEADLINE, env=env)
         if name == "invalid-utf8.txt":
             assert proc.returncode == 0 and proc.stderr == "", proc.stderr
         else:

@@ -11,13 +11,10 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Run, briefing_in_process
+from conftest import ROOT
+from conftest import briefing_in_process as briefing
 
 NEWS = '[{"title": "新桥通车", "body": "一座跨江大桥今天正式通车。"}]'
-
-
-def briefing(*args, cwd=ROOT, timeout=60) -> Run:
-    return briefing_in_process(*args, cwd=cwd, timeout=timeout)
 
 
 def one_line_error(proc, code: int) -> str:

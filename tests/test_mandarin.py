@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, briefing_process, run_cli
 
 from briefing.errors import ConfigError
 from briefing.leads.summarize import (
@@ -160,8 +158,7 @@ def test_lexicon_from_briefing_toml(tmp_path):
 def test_a_malformed_lexicon_entry_is_a_config_error_naming_the_key(tmp_path, entry):
     config = tmp_path / "briefing.toml"
     config.write_text(f"[pronunciations]\n{entry}\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "briefing", "-c", str(config), "pronounce", "你好"],
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = briefing_process("-c", config, "pronounce", "你好")
     assert proc.returncode == 3, proc.stderr
     assert "pronunciations" in proc.stderr and entry.split(" =")[0].strip('"') in proc.stderr
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import ROOT, SAMPLE_PAGE, STANDIN, run_cli, write_news
+from conftest import ROOT, SAMPLE_PAGE, STANDIN, briefing_process, run_cli, write_news
 
 from briefing import Context, Settings
 from briefing.errors import VoiceError
@@ -179,9 +179,8 @@ def test_two_builds_at_once_on_one_folder(tmp_path, fake_edge):
     first = _spawn_build(out, news(tmp_path), "2025-01-04", fake_edge)
     _wait_for(lambda: fake_edge.in_flight > 0 or first.poll() is not None)  # it holds the folder now
     assert first.poll() is None, first.communicate()
-    second = subprocess.run([sys.executable, "-m", "briefing", "build", news(tmp_path), "--engine", "edge",
-                             "--out", str(out), "--date", "2025-01-05"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120, env={**os.environ, "BRIEFING_EDGE_WSS_URL": fake_edge.url}, check=False)
+    second = briefing_process("build", news(tmp_path), "--engine", "edge", "--out", out, "--date", "2025-01-05",
+                              env={**os.environ, "BRIEFING_EDGE_WSS_URL": fake_edge.url})
     fake_edge.answering.set()
     assert second.returncode == 7
     assert "another build is writing" in second.stderr and len(second.stderr.strip().splitlines()) == 1

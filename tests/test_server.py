@@ -4,15 +4,12 @@ paths as given, without normalising them)."""
 from __future__ import annotations
 
 import http.client
-import os
 import socket
-import subprocess
-import sys
 import time
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT
+from conftest import briefing_process
 from published import build_episode, listed_episodes, serving
 
 
@@ -180,8 +177,7 @@ def test_one_log_line_per_request(tmp_path):
 
 
 def _one_line_error(*args):
-    proc = subprocess.run([sys.executable, "-m", "briefing", "serve", *args], capture_output=True, text=True,
-                          timeout=60, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), check=False)
+    proc = briefing_process("serve", *args, timeout=60)
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
     return proc.returncode, lines[0]
