@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE_PAGE, briefing_process, run_cli
+from conftest import ROOT, SAMPLE_PAGE, briefing_in_process, run_cli
 
 from briefing.cli import app
 
@@ -18,8 +18,9 @@ def test_every_command_has_help(command):
 
 
 def _assert_one_line_error(args, expected_code, needle):
-    """Run the real console entry point in a subprocess: stderr is one line, no traceback."""
-    proc = briefing_process(*args)
+    """stderr is one line, no traceback (the CLI in this process, run from the project folder; that a
+    real process prints nothing more is tested in test_hostile_inputs, test_a_real_process_*)."""
+    proc = briefing_in_process(*args, cwd=ROOT)
     assert proc.returncode == expected_code, proc.stderr
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1, proc.stderr
