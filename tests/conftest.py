@@ -25,6 +25,14 @@ os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 # Three test workers share two cores: the offline voice's threads must not spin (README, "Voices: online and offline").
 os.environ.setdefault("BRIEFING_SHARED_CPU", "1")
 
+# The real-voice modules run first: in file order they came last, and their long tests left the
+# other workers idle at the end of the run.
+VOICE_MODULES = ("test_voices", "test_kokoro_calls", "test_voices_text", "test_mandarin")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: item.module.__name__ not in VOICE_MODULES)
+
 
 def write_news(folder: Path, stories: list[dict], name: str = "news.json") -> Path:
     """Stories as the project's JSON input ({"id", "title", "body", ...} each)."""
