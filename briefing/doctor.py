@@ -31,19 +31,28 @@ def check_ffmpeg(settings: Settings) -> Check:
 
 
 def check_offline_voice(settings: Settings) -> Check:
-    from .speak.kokoro import KokoroEngine, load_runtime
-    from .speak.voices import preset_voice
+    """The offline engine builds fall back to, with the voices briefing.toml gives it, speaking."""
+    from .speak import create_engine
+    from .speak.voices import configured_voice
 
-    runtime = load_runtime()
-    engine = KokoroEngine()
+    name = settings.speak.offline_engine
+    engine = create_engine(name, settings)
     voices = []
     for lang in ("zh", "en"):
-        voice = preset_voice(lang, "kokoro")
+        voice = configured_voice(settings, lang, name)
         engine.check_voice(voice)
         voices.append(voice)
     clip = engine.synthesize(["你好。"], voices[0], "zh", "+0%")
     audible = sum(len(a) for a in clip.sentences) > 0
-    return Check("offline voice", audible, f"Kokoro-82M loads from {runtime.model}; voices {', '.join(voices)}")
+    return Check("offline voice", audible, f"{_offline_source(name)}; voices {', '.join(voices)}")
+
+
+def _offline_source(name: str) -> str:
+    if name != "kokoro":
+        return f"engine {name}"
+    from .speak.kokoro import load_runtime
+
+    return f"Kokoro-82M loads from {load_runtime().model}"
 
 
 def check_online_voice(settings: Settings) -> Check:

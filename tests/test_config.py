@@ -114,8 +114,21 @@ def test_doctor_reports_ffmpeg_and_online_voice(tmp_path, monkeypatch):
     assert any(ln.startswith("ok   offline voice") for ln in lines)
 
 
+def test_doctor_speaks_with_the_configured_offline_engine_and_voices(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFING_EDGE_WSS_URL", _closed_port_url())
+    write(tmp_path / "briefing.toml", '[build]\noffline_engine = "standin"\n')
+    lines = invoke("doctor", "--out", tmp_path / "out", cwd=tmp_path, monkeypatch=monkeypatch).stdout.splitlines()
+    assert "ok   offline voice: engine standin; voices standin-zh, standin-en" in lines
+    write(tmp_path / "briefing.toml", '[voices]\nzh.kokoro = "zf_nobody"\n')
+    result = invoke("doctor", "--out", tmp_path / "out", cwd=tmp_path, monkeypatch=monkeypatch)
+    assert result.exit_code == 1
+    (line,) = [ln for ln in result.stdout.splitlines() if ln.startswith("FAIL offline voice: ")]
+    assert "zf_nobody" in line
+
+
 def test_doctor_fails_when_the_output_folder_cannot_be_written(tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEFING_EDGE_WSS_URL", _closed_port_url())
+    write(tmp_path / "briefing.toml", '[build]\noffline_engine = "standin"\n')  # the folder, not the voice
     blocker = write(tmp_path / "a-file", "not a folder")
     result = invoke("doctor", "--out", blocker / "out", cwd=tmp_path, monkeypatch=monkeypatch)
     assert result.exit_code == 1
