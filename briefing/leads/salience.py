@@ -28,13 +28,14 @@ _EN_STOP = frozenset(["a", "about", "after", "again", "against", "all", "also", 
 _ZH_FUNCTION = frozenset(["我们", "你们", "他们", "她们", "它们", "这个", "那个", "这些", "那些", "这样", "那样", "一个", "一些", "以及", "还是", "或者", "因为", "所以", "但是", "然而", "如果", "虽然", "而且", "并且", "已经", "正在", "可以", "可能", "需要", "进行", "通过", "对于", "关于", "其中", "之后", "之前", "同时", "目前", "今年", "去年", "表示", "认为", "指出", "介绍", "我国", "自己", "没有", "不是", "就是", "还有", "记者", "这里", "那里", "时候", "什么", "怎么", "如何", "为了", "由于", "此外", "另外", "不仅", "而是", "也是", "都是", "一种", "一次", "方面", "工作", "问题"])
 
 
-def content_words(text: str, lang: Lang) -> list[str]:
+@lru_cache(maxsize=8192)  # a lead is chosen by comparing the same sentences many times over
+def content_words(text: str, lang: Lang) -> tuple[str, ...]:
     if lang == "zh":
-        return [w for w in jieba_module().lcut(text)
-                if len(w) >= 2 and w not in _ZH_FUNCTION and w.lower() not in _zh_stop_words()
-                and re.search(rf"[{HAN_RANGES}A-Za-z]", w)]
-    return [w for w in re.findall(r"[a-z0-9][a-z0-9'’-]*", text.lower())
-            if w not in _EN_STOP and len(w) > 1 and not w.isdigit()]
+        return tuple(w for w in jieba_module().lcut(text)
+                     if len(w) >= 2 and w not in _ZH_FUNCTION and w.lower() not in _zh_stop_words()
+                     and re.search(rf"[{HAN_RANGES}A-Za-z]", w))
+    return tuple(w for w in re.findall(r"[a-z0-9][a-z0-9'’-]*", text.lower())
+                 if w not in _EN_STOP and len(w) > 1 and not w.isdigit())
 
 
 def salience(sentences: list[str], title: str, lang: Lang, context: Sequence[str] = ()) -> list[float]:
