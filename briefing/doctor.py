@@ -44,15 +44,7 @@ def check_offline_voice(settings: Settings) -> Check:
         voices.append(voice)
     clip = engine.synthesize(["你好。"], voices[0], "zh", "+0%")
     audible = sum(len(a) for a in clip.sentences) > 0
-    return Check("offline voice", audible, f"{_offline_source(name)}; voices {', '.join(voices)}")
-
-
-def _offline_source(name: str) -> str:
-    if name != "kokoro":
-        return f"engine {name}"
-    from .speak.kokoro import load_runtime
-
-    return f"Kokoro-82M loads from {load_runtime().model}"
+    return Check("offline voice", audible, f"{name} ({engine.version}); voices {', '.join(voices)}")
 
 
 def check_online_voice(settings: Settings) -> Check:

@@ -118,7 +118,7 @@ def test_doctor_speaks_with_the_configured_offline_engine_and_voices(tmp_path, m
     monkeypatch.setenv("BRIEFING_EDGE_WSS_URL", _closed_port_url())
     write(tmp_path / "briefing.toml", '[build]\noffline_engine = "standin"\n')
     lines = invoke("doctor", "--out", tmp_path / "out", cwd=tmp_path, monkeypatch=monkeypatch).stdout.splitlines()
-    assert "ok   offline voice: engine standin; voices standin-zh, standin-en" in lines
+    assert "ok   offline voice: standin (standin-1); voices standin-zh, standin-en" in lines
     write(tmp_path / "briefing.toml", '[voices]\nzh.kokoro = "zf_nobody"\n')
     result = invoke("doctor", "--out", tmp_path / "out", cwd=tmp_path, monkeypatch=monkeypatch)
     assert result.exit_code == 1
