@@ -81,10 +81,15 @@ def briefing_in_process(*args, timeout: float = 120, cwd: Path | None = None) ->
     return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
 
+def python_process(*args, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`python ARGS` as a real process of this interpreter, run from the project folder."""
+    return subprocess.run([sys.executable, *map(str, args)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, env=env, check=False)
+
+
 def briefing_process(*args, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
     """`briefing ARGS` as a real process, the console entry point, run from the project folder."""
-    return subprocess.run([sys.executable, "-m", "briefing", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, env=env, check=False)
+    return python_process("-m", "briefing", *args, timeout=timeout, env=env)
 
 
 def build_once(tmp_path_factory, name: str, *args, config: str | None = None) -> tuple[Path, str]:

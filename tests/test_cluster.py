@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 import pytest
 from audio_probe import duration
-from conftest import ROOT, STANDIN, run_cli, write_news
+from conftest import ROOT, STANDIN, python_process, run_cli, write_news
 
 distributed = pytest.importorskip("distributed")
 
@@ -124,8 +124,7 @@ def test_a_local_build_does_not_import_dask(tmp_path):
     script = ("import sys; from typer.testing import CliRunner; from briefing.cli import app; "
               f"r = CliRunner().invoke(app, {args!r}); "
               "print(r.exit_code, 'distributed' in sys.modules, 'dask' in sys.modules)")
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)), check=False)
+    proc = python_process("-c", script, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert proc.stdout.split() == ["0", "False", "False"], proc.stdout + proc.stderr
 
 

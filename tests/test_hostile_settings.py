@@ -6,13 +6,12 @@ from __future__ import annotations
 import os
 import struct
 import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from conftest import briefing_in_process as briefing
+from conftest import python_process
 
 NEWS = '[{"title": "新桥通车", "body": "一座跨江大桥今天正式通车。"}]'
 
@@ -160,8 +159,7 @@ def test_jieba_and_onnxruntime_keep_their_caches_out_of_the_shared_temp_folder(t
     shared.mkdir()
     script = ("from briefing.text.words import jieba_module; jieba_module().lcut('今天天气很好，我们去公园散步。');"
               "from briefing.speak.kokoro import _import_onnxruntime; _import_onnxruntime()")
-    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "TMPDIR": str(shared), "XDG_CACHE_HOME": str(home)}, check=False)
+    proc = python_process("-c", script, env={**os.environ, "TMPDIR": str(shared), "XDG_CACHE_HOME": str(home)})
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in shared.iterdir()) == []  # no jieba.cache, no .ses
     private = home / "briefing"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import numpy as np
 import pytest
 import srt
 from audio_probe import decode, nearest, voiced_runs, voiced_seconds
-from conftest import ENGLISH_SAMPLE, ROOT, run_cli
+from conftest import ENGLISH_SAMPLE, ROOT, python_process, run_cli
 
 from briefing.context import Context, LogProgress
 from briefing.leads import write_leads
@@ -47,14 +46,10 @@ def _say(engine: KokoroEngine, voice: str, text: str | None = None) -> np.ndarra
     return audio
 
 
-_said: dict[tuple[str, str | None], np.ndarray] = {}
-
-
+@functools.cache
 def _said_once(engine: KokoroEngine, voice: str, text: str | None = None) -> np.ndarray:
     """_say, each voice and text synthesized once per worker (the voice is deterministic: tested below)."""
-    if (voice, text) not in _said:
-        _said[voice, text] = _say(engine, voice, text)
-    return _said[voice, text]
+    return _say(engine, voice, text)
 
 
 def test_the_product_ships_a_male_and_a_female_mandarin_voice_and_english_ones():
@@ -163,8 +158,7 @@ def test_on_an_unshared_machine_the_session_runs_on_every_core_this_process_may_
     script = ("from briefing.speak.kokoro import load_runtime, usable_cores; "
               "print(load_runtime().session.get_session_options().intra_op_num_threads, usable_cores())")
     env = {k: v for k, v in os.environ.items() if k != "BRIEFING_SHARED_CPU"}
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120,
-                          check=False)
+    proc = python_process("-c", script, env=env)
     threads, cores = proc.stdout.split()
     assert threads == cores, proc.stderr
 
