@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -32,6 +33,14 @@ VOICE_MODULES = ("test_voices", "test_kokoro_calls", "test_voices_text", "test_m
 
 def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.module.__name__ not in VOICE_MODULES)
+
+
+def closed_port_url() -> str:
+    """An edge-tts service URL on a loopback port nobody listens on: the online voice does not answer."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"ws://127.0.0.1:{port}/edge/v1?TrustedClientToken=x"
 
 
 def write_news(folder: Path, stories: list[dict], name: str = "news.json") -> Path:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import socket
 
 import feedparser
 import pytest
-from conftest import ENGLISH_SAMPLE
+from conftest import ENGLISH_SAMPLE, closed_port_url
 from typer.testing import CliRunner
 
 from briefing.cli import app
@@ -97,15 +96,9 @@ def test_build_without_inputs_or_sources_says_what_to_do(tmp_path, monkeypatch):
     assert "[[sources]]" in result.stderr
 
 
-def _closed_port_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"ws://127.0.0.1:{port}/edge/v1?TrustedClientToken=x"
-
-
 def test_doctor_reports_ffmpeg_and_online_voice(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRIEFING_EDGE_WSS_URL", _closed_port_url())
+    monkeypatch.setenv("BRIEFING_EDGE_WSS_URL", closed_port_url())
+    write(tmp_path / "briefing.toml", '[build]\noffline_engine = "standin"\n')  # the real voice: test_voices
     result = invoke("doctor", "--out", tmp_path / "out", cwd=tmp_path, monkeypatch=monkeypatch)
     assert result.exit_code == 0, result.stdout  # the online voice is not needed: a warning only
     lines = result.stdout.splitlines()
@@ -115,7 +108,7 @@ def test_doctor_reports_ffmpeg_and_online_voice(tmp_path, monkeypatch):
 
 
 def test_doctor_speaks_with_the_configured_offline_engine_and_voices(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRIEFING_EDGE_WSS_URL", _closed_port_url())
+    monkeypatch.setenv("BRIEFING_EDGE_WSS_URL", closed_port_url())
     write(tmp_path / "briefing.toml", '[build]\noffline_engine = "standin"\n')
     lines = invoke("doctor", "--out", tmp_path / "out", cwd=tmp_path, monkeypatch=monkeypatch).stdout.splitlines()
     assert "ok   offline voice: standin (standin-1); voices standin-zh, standin-en" in lines
@@ -127,7 +120,7 @@ def test_doctor_speaks_with_the_configured_offline_engine_and_voices(tmp_path, m
 
 
 def test_doctor_fails_when_the_output_folder_cannot_be_written(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRIEFING_EDGE_WSS_URL", _closed_port_url())
+    monkeypatch.setenv("BRIEFING_EDGE_WSS_URL", closed_port_url())
     write(tmp_path / "briefing.toml", '[build]\noffline_engine = "standin"\n')  # the folder, not the voice
     blocker = write(tmp_path / "a-file", "not a folder")
     result = invoke("doctor", "--out", blocker / "out", cwd=tmp_path, monkeypatch=monkeypatch)

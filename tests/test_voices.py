@@ -11,7 +11,14 @@ import numpy as np
 import pytest
 import srt
 from audio_probe import decode, nearest, voiced_runs, voiced_seconds
-from conftest import ENGLISH_SAMPLE, ROOT, python_process, run_cli
+from conftest import (
+    ENGLISH_SAMPLE,
+    ROOT,
+    briefing_in_process,
+    closed_port_url,
+    python_process,
+    run_cli,
+)
 
 from briefing.context import Context, LogProgress
 from briefing.leads import write_leads
@@ -136,7 +143,7 @@ def test_an_english_article_is_spoken_by_an_english_voice(tmp_path):
 @pytest.mark.parametrize("voice", MANDARIN)
 def test_build_with_each_shipped_mandarin_voice(tmp_path, voice):
     article = tmp_path / "news.md"
-    article.write_text("# 公园里的新图书馆\n\n新图书馆今天开放，市民可以借书。\n", "utf-8")
+    article.write_text("# 新图书馆开放\n\n市民今天可以借书。\n", "utf-8")  # short: each voice is a real build
     config = tmp_path / "briefing.toml"  # a short opening and closing: the voice, not the wording, is tested
     config.write_text('[wording]\nopening = "早上好。"\nclosing = "再见。"\n', "utf-8")
     result = run_cli("--config", config, "build", article, "--engine", "kokoro", "--voice", voice,
@@ -152,6 +159,14 @@ def test_build_with_each_shipped_mandarin_voice(tmp_path, voice):
     assert len(cues) >= 3
     for cue in cues[1:]:
         assert nearest(cue.end.total_seconds(), [b for _, b in starts_ends]) <= 0.25, cue
+
+
+def test_doctor_speaks_with_the_shipped_offline_voice(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFING_EDGE_WSS_URL", closed_port_url())
+    result = briefing_in_process("doctor", "--out", tmp_path / "out", cwd=tmp_path)  # no briefing.toml: defaults
+    assert result.returncode == 0, result.stdout
+    zh, en = (presets()[lang]["kokoro"]["anchor"] for lang in ("zh", "en"))
+    assert f"ok   offline voice: kokoro ({KokoroEngine().version}); voices {zh}, {en}" in result.stdout.splitlines()
 
 
 def test_on_an_unshared_machine_the_session_runs_on_every_core_this_process_may_use():
