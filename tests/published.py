@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -45,6 +46,13 @@ def build_episode(out: Path, date: str, news: list[dict] = NEWS, *options: str, 
                      "--offline-engine", "standin", "--out", out, "--date", date, "--allow-repeats", *options)
     assert result.exit_code == 0, result.output
     return result
+
+
+def copy_folder(built: Path, out: Path) -> Path:
+    """`out` as a copy of a published folder built once for a module: tests about what later
+    builds do to a folder change their own copy, and the first builds are not made again."""
+    shutil.copytree(built, out, symlinks=True)
+    return out
 
 
 def listed_episodes(out: Path) -> list[dict]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from published import NEWS, assert_folder_consistent, build_standin
+from published import NEWS, assert_folder_consistent, build_standin, copy_folder
 
 OTHER_NEWS = [{"id": "3", "title": "新图书馆开放", "body": "城东新图书馆今天开放。藏书五十万册。"}]
 THIRD_NEWS = [{"id": "4", "title": "夜间公交线路增加", "body": "本月起新增三条夜间公交线路。末班车延后到凌晨一点。"}]
@@ -24,18 +24,29 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _two_episodes(out: Path) -> list[str]:
+@pytest.fixture(scope="module")
+def one_episode(tmp_path_factory) -> Path:
+    """A folder with the episode of 2025-04-01, built once: tests work on copies (copy_folder)."""
+    out = tmp_path_factory.mktemp("one-episode") / "out"
     build_standin(out, "2025-04-01")
+    return out
+
+
+@pytest.fixture(scope="module")
+def two_episodes(one_episode, tmp_path_factory) -> Path:
+    """The same with the episode of 2025-04-02 added."""
+    out = copy_folder(one_episode, tmp_path_factory.mktemp("two-episodes") / "out")
     build_standin(out, "2025-04-02", OTHER_NEWS)
-    return assert_folder_consistent(out)
+    assert_folder_consistent(out)
+    return out
 
 
 # ---------------------------------------------------------------- item 1: the history
 
 @pytest.mark.parametrize("damage", ["deleted", "garbage", "truncated"])
-def test_a_lost_or_damaged_history_keeps_every_episode(tmp_path, damage):
-    out = tmp_path / "out"
-    before = _two_episodes(out)
+def test_a_lost_or_damaged_history_keeps_every_episode(tmp_path, two_episodes, damage):
+    out = copy_folder(two_episodes, tmp_path / "out")
+    before = assert_folder_consistent(out)
     history = out / "episodes.json"
     if damage == "deleted":
         history.unlink()
@@ -52,9 +63,8 @@ def test_a_lost_or_damaged_history_keeps_every_episode(tmp_path, damage):
         assert (out / "episodes.json.damaged").exists()  # kept aside, not thrown away
 
 
-def test_a_rebuilt_history_keeps_guids_and_retires_only_what_it_replaces(tmp_path):
-    out = tmp_path / "out"
-    _two_episodes(out)
+def test_a_rebuilt_history_keeps_guids_and_retires_only_what_it_replaces(tmp_path, two_episodes):
+    out = copy_folder(two_episodes, tmp_path / "out")
     guids = {e["date"]: e["guid"] for e in json.loads((out / "episodes.json").read_text("utf-8"))["episodes"]}
     (out / "episodes.json").unlink()
     build_standin(out, "2025-04-02", THIRD_NEWS)  # a rebuild of a date replaces that episode only
@@ -66,9 +76,8 @@ def test_a_rebuilt_history_keeps_guids_and_retires_only_what_it_replaces(tmp_pat
 # ---------------------------------------------------------------- item 2: cached bulletins
 
 @pytest.mark.parametrize("damage", ["flipped", "random"])
-def test_a_damaged_cached_bulletin_is_never_published(tmp_path, damage):
-    out = tmp_path / "out"
-    build_standin(out, "2025-04-01")
+def test_a_damaged_cached_bulletin_is_never_published(tmp_path, one_episode, damage):
+    out = copy_folder(one_episode, tmp_path / "out")
     [good] = assert_folder_consistent(out)
     good_hash = _sha(out / good)
     [cached] = (out / ".cache" / "bulletins").glob("*/bulletin.mp3")
@@ -207,9 +216,9 @@ def test_the_message_says_when_the_feed_was_already_replaced(tmp_path, monkeypat
 
 # ---------------------------------------------------------------- item 12: an MP3 deleted by hand
 
-def test_an_mp3_deleted_by_hand_is_put_back_from_the_cache(tmp_path):
-    out = tmp_path / "out"
-    first, _ = sorted(_two_episodes(out))
+def test_an_mp3_deleted_by_hand_is_put_back_from_the_cache(tmp_path, two_episodes):
+    out = copy_folder(two_episodes, tmp_path / "out")
+    first, _ = sorted(assert_folder_consistent(out))
     good = _sha(out / first)
     (out / first).unlink()
     result = build_standin(out, "2025-04-03", THIRD_NEWS)
@@ -217,9 +226,9 @@ def test_an_mp3_deleted_by_hand_is_put_back_from_the_cache(tmp_path):
     assert len(assert_folder_consistent(out)) == 3 and _sha(out / first) == good
 
 
-def test_an_mp3_deleted_by_hand_and_not_in_the_cache_is_dropped_and_said(tmp_path):
-    out = tmp_path / "out"
-    first, second = sorted(_two_episodes(out))
+def test_an_mp3_deleted_by_hand_and_not_in_the_cache_is_dropped_and_said(tmp_path, two_episodes):
+    out = copy_folder(two_episodes, tmp_path / "out")
+    first, second = sorted(assert_folder_consistent(out))
     (out / first).unlink()
     import shutil
 
@@ -232,9 +241,8 @@ def test_an_mp3_deleted_by_hand_and_not_in_the_cache_is_dropped_and_said(tmp_pat
 
 # ---------------------------------------------------------------- item 15: leftovers
 
-def test_temporary_files_left_by_a_kill_are_removed_by_the_next_build(tmp_path):
-    out = tmp_path / "out"
-    build_standin(out, "2025-04-01")
+def test_temporary_files_left_by_a_kill_are_removed_by_the_next_build(tmp_path, one_episode):
+    out = copy_folder(one_episode, tmp_path / "out")
     leftovers = [out / ".feed.xml.k1ll3d.tmp", out / ".episodes.json.x8y9.tmp", out / ".index.html.abcd.tmp",
                  out / "episodes" / ".2025-04-01-0123456789.mp3.zz.tmp"]
     for path in leftovers:

@@ -12,7 +12,7 @@ import feedparser
 import pytest
 from audio_probe import decode
 from lxml import etree
-from published import NEWS, build_episode, listed_episodes
+from published import NEWS, build_episode, copy_folder, listed_episodes
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -26,6 +26,22 @@ def two_days(tmp_path_factory):
     out = tmp_path_factory.mktemp("feed") / "out"
     build_episode(out, "2025-03-01")
     build_episode(out, "2025-03-02", NEWS[::-1])
+    return out
+
+
+@pytest.fixture(scope="module")
+def first_day(tmp_path_factory):
+    """One build of 2025-03-01: tests about what later builds do start from a copy of it."""
+    out = tmp_path_factory.mktemp("first-day") / "out"
+    build_episode(out, "2025-03-01")
+    return out
+
+
+@pytest.fixture(scope="module")
+def first_two_days(first_day, tmp_path_factory):
+    """The same news built again for 2025-03-02 into a copy of first_day."""
+    out = copy_folder(first_day, tmp_path_factory.mktemp("first-two-days") / "out")
+    build_episode(out, "2025-03-02")
     return out
 
 
@@ -136,10 +152,8 @@ def test_two_dates_list_two_episodes_newest_first_with_distinct_guids(two_days):
     assert newest.id != oldest.id
 
 
-def test_rebuilding_a_date_keeps_its_guid_under_a_new_media_name(tmp_path):
-    out = tmp_path / "out"
-    build_episode(out, "2025-03-01")
-    build_episode(out, "2025-03-02")
+def test_rebuilding_a_date_keeps_its_guid_under_a_new_media_name(tmp_path, first_two_days):
+    out = copy_folder(first_two_days, tmp_path / "out")
     first = {e.id: e.enclosures[0]["href"] for e in _feed(out).entries}
     build_episode(out, "2025-03-01", [NEWS[0]])  # the same day again, with other news
     feed = _feed(out)
@@ -157,10 +171,8 @@ def test_rebuilding_a_date_keeps_its_guid_under_a_new_media_name(tmp_path):
         assert int(entry.enclosures[0]["length"]) == _file_of(out, entry.enclosures[0]["href"]).stat().st_size
 
 
-def test_keep_retires_the_oldest_episode_and_its_files(tmp_path):
-    out = tmp_path / "out"
-    for day in ("2025-03-01", "2025-03-02"):
-        build_episode(out, day)
+def test_keep_retires_the_oldest_episode_and_its_files(tmp_path, first_two_days):
+    out = copy_folder(first_two_days, tmp_path / "out")
     oldest = listed_episodes(out)[-1]
     build_episode(out, "2025-03-03", NEWS, "--keep", "2")
     feed = _feed(out)
@@ -171,15 +183,14 @@ def test_keep_retires_the_oldest_episode_and_its_files(tmp_path):
     assert "2025-03-01" not in (out / "index.html").read_text("utf-8")
 
 
-def test_a_failed_feed_write_loses_nothing_published_before(tmp_path, monkeypatch):
+def test_a_failed_feed_write_loses_nothing_published_before(tmp_path, monkeypatch, first_day):
     """The disk refuses the new feed (the outside world fails): the old feed stands, every
     file it lists is still there, no temporary file is left, and the error is one line."""
     import os
 
     from conftest import run_cli
 
-    out = tmp_path / "out"
-    build_episode(out, "2025-03-01")
+    out = copy_folder(first_day, tmp_path / "out")
     before = (out / "feed.xml").read_bytes()
     real_replace = os.replace
 
@@ -234,9 +245,8 @@ def _podcast_guid(out):
     return _xml(out).find("channel").findtext("podcast:guid", namespaces=NS)
 
 
-def test_podcast_guid_stays_when_the_show_moves_to_another_url(tmp_path):
-    out = tmp_path / "out"
-    build_episode(out, "2025-03-01")
+def test_podcast_guid_stays_when_the_show_moves_to_another_url(tmp_path, first_day):
+    out = copy_folder(first_day, tmp_path / "out")
     first = _podcast_guid(out)
     assert json.loads((out / "episodes.json").read_text("utf-8"))["podcast_guid"] == first
     build_episode(out, "2025-03-02", NEWS, "--base-url", "https://news.example.net/daily/")
@@ -246,9 +256,8 @@ def test_podcast_guid_stays_when_the_show_moves_to_another_url(tmp_path):
     assert _podcast_guid(out) == first
 
 
-def test_a_folder_without_a_kept_guid_keeps_the_one_its_feed_published(tmp_path):
-    out = tmp_path / "out"
-    build_episode(out, "2025-03-01")
+def test_a_folder_without_a_kept_guid_keeps_the_one_its_feed_published(tmp_path, first_day):
+    out = copy_folder(first_day, tmp_path / "out")
     first = _podcast_guid(out)
     history = json.loads((out / "episodes.json").read_text("utf-8"))
     del history["podcast_guid"]  # as written by a version that did not keep it
@@ -257,9 +266,8 @@ def test_a_folder_without_a_kept_guid_keeps_the_one_its_feed_published(tmp_path)
     assert _podcast_guid(out) == first
 
 
-def test_the_guid_and_copyright_set_in_briefing_toml_win(tmp_path):
-    out = tmp_path / "out"
-    build_episode(out, "2025-03-01")
+def test_the_guid_and_copyright_set_in_briefing_toml_win(tmp_path, first_day):
+    out = copy_folder(first_day, tmp_path / "out")
     chosen = "0f6a1c7e-58a3-5b49-9d6e-2c1d0e8b7a41"
     config = tmp_path / "briefing.toml"
     config.write_text(f'[show]\nguid = "{chosen}"\ncopyright = "© 2025 Harbour Radio"\nauthor = "Harbour Radio"\n',
@@ -385,11 +393,10 @@ def test_show_page_lists_every_episode_with_a_download_and_a_subscribe_block(two
     assert {a.get("lang") for a in page.xpath("//ul[@class='apps']//a")[:4]} == {"en"}
 
 
-def test_the_history_holds_each_episodes_chapters_and_cues_and_the_page_is_made_from_it(tmp_path):
+def test_the_history_holds_each_episodes_chapters_and_cues_and_the_page_is_made_from_it(tmp_path, first_day):
     import srt
 
-    out = tmp_path / "out"
-    build_episode(out, "2025-03-01")
+    out = copy_folder(first_day, tmp_path / "out")
     [episode] = json.loads((out / "episodes.json").read_text("utf-8"))["episodes"]
     chapters = json.loads((out / "episodes" / episode["sidecars"]["chapters"]).read_text("utf-8"))["chapters"]
     assert [title for _, _, title in episode["chapters"]] == [c["title"] for c in chapters]
