@@ -21,19 +21,18 @@ NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
 
 
 @pytest.fixture(scope="module")
-def two_days(tmp_path_factory):
-    """Two builds on different dates into one output folder."""
-    out = tmp_path_factory.mktemp("feed") / "out"
-    build_episode(out, "2025-03-01")
-    build_episode(out, "2025-03-02", NEWS[::-1])
-    return out
-
-
-@pytest.fixture(scope="module")
 def first_day(tmp_path_factory):
     """One build of 2025-03-01: tests about what later builds do start from a copy of it."""
     out = tmp_path_factory.mktemp("first-day") / "out"
     build_episode(out, "2025-03-01")
+    return out
+
+
+@pytest.fixture(scope="module")
+def two_days(first_day, tmp_path_factory):
+    """Two builds on different dates into one output folder (the second reads the news in another order)."""
+    out = copy_folder(first_day, tmp_path_factory.mktemp("feed") / "out")
+    build_episode(out, "2025-03-02", NEWS[::-1])
     return out
 
 
