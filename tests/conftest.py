@@ -35,12 +35,16 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.module.__name__ not in VOICE_MODULES)
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on (the system's choice, released at once)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def closed_port_url() -> str:
     """An edge-tts service URL on a loopback port nobody listens on: the online voice does not answer."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"ws://127.0.0.1:{port}/edge/v1?TrustedClientToken=x"
+    return f"ws://127.0.0.1:{free_port()}/edge/v1?TrustedClientToken=x"
 
 
 def write_news(folder: Path, stories: list[dict], name: str = "news.json") -> Path:

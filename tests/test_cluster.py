@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 from audio_probe import duration
-from conftest import ROOT, STANDIN, python_process, run_cli, write_news
+from conftest import ROOT, STANDIN, free_port, python_process, run_cli, write_news
 
 distributed = pytest.importorskip("distributed")
 
@@ -31,12 +30,6 @@ STORIES = [
     {"id": "2", "title": "图书馆延长开放时间", "body": "市图书馆从下周起每晚开放到九点。读者可以在网上预约座位。"},
     {"id": "3", "title": "春季长跑比赛报名开始", "body": "今年的春季长跑比赛将在四月举行。报名人数已经超过五千人。"},
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

@@ -5,20 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 
 import pytest
+from conftest import free_port
 from published import NEWS, build_episode, listed_episodes, serving
 
 GPO = shutil.which("gpo")
 pytestmark = pytest.mark.skipif(GPO is None, reason="gPodder is not installed (apt-get install gpodder)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def gpo(home, *args: str) -> str:
