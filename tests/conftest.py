@@ -26,13 +26,37 @@ os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 # Three test workers share two cores: the offline voice's threads must not spin (README, "Voices: online and offline").
 os.environ.setdefault("BRIEFING_SHARED_CPU", "1")
 
-# The real-voice modules run first: in file order they came last, and their long tests left the
-# other workers idle at the end of the run.
-VOICE_MODULES = ("test_voices", "test_kokoro_calls", "test_voices_text", "test_mandarin")
+# How `make test` deals the tests out to its xdist workers: the tests of one group run on one
+# worker, so that what they share is set up once in the run. The real offline voice's modules are
+# one group: each worker that loads the model and the Mandarin front end pays about 5 s of CPU,
+# and test_voices says each voice's sentence once per worker. Each module whose module-scoped
+# fixture is costly (a build, a browser, a server, a Dask cluster) is a group of its own. Every
+# other test is dealt out on its own, after the groups (largest first), so the run ends evenly.
+REAL_VOICE_MODULES = ("test_voices", "test_kokoro_calls", "test_voices_text", "test_mandarin")
+SHARED_FIXTURE_MODULES = ("test_audio_assemble", "test_browser", "test_bulletin_quality", "test_cluster",
+                          "test_faults", "test_feed", "test_server")
 
 
-def pytest_collection_modifyitems(items):
-    items.sort(key=lambda item: item.module.__name__ not in VOICE_MODULES)
+def worker_group(nodeid: str) -> str:
+    """The group the test `nodeid` is run in: all of a group's tests go to one worker."""
+    module = Path(nodeid.split("::")[0]).stem
+    if module in REAL_VOICE_MODULES:
+        return "real offline voice"
+    return module if module in SHARED_FIXTURE_MODULES else nodeid
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's loadscope scheduling (a group at a time, largest groups first) over worker_group."""
+    if config.getvalue("dist") != "load":
+        return None  # the user asked for another distribution
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByTestGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    return ByTestGroup(config, log)
 
 
 def free_port() -> int:
