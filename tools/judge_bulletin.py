@@ -5,11 +5,17 @@ its results reported per story and per listed word. Not part of the product.
     python tools/judge_bulletin.py stories OUT WORK
     # 1b. project venv: one short news sentence per listed word, spoken by the checkout at --root
     python tools/judge_bulletin.py words WORK [--root CHECKOUT]
+    # 1c. project venv: a name (哪吒) in three sentences, read as the product reads it and in wrong
+    #     control readings, by each voice: does the judge write what the voice says?
+    python tools/judge_bulletin.py names WORK [--voices zm_yunxi,zf_xiaoxiao]
     # 2. judge venv: transcribe and score
     /tmp/judge-venv/bin/python ../shared/tools/intelligibility/intelligibility.py --pairs WORK/pairs.tsv --json \\
         > WORK/judged.jsonl
-    # 3. project venv: pooled CER over the stories; each word heard right or not (as pinyin)
-    python tools/judge_bulletin.py report WORK [WORK ...]
+    #    (for names, once more with the name in the judge's prompt, into another file:
+    #     --zh-prompt "以下是普通话的新闻。新闻里的名字：哪吒。" > WORK/judged-named.jsonl)
+    # 3. project venv: pooled CER over the stories; each word heard right or not (as pinyin); per
+    #    reading of the name, how often the judge wrote the name and how often the reading said
+    python tools/judge_bulletin.py report WORK [WORK ...] [--judged judged-named.jsonl]
 
 A story's audio runs from its headline's cue to its lead's last cue (the transition before it is
 left out: the same few phrases in every story); the reference is what the voice was asked to say
@@ -42,6 +48,15 @@ WORDS = {
     "哪吒": "动画电影《哪吒之魔童闹海》的票房还在上涨。",
     "AI": "多家企业在展会上发布了新的AI应用。",
 }
+
+
+# A name the voice reads unclearly (the rare syllable né), in sentences of the kinds a bulletin has;
+# the control readings are wrong on purpose: a judge that writes each of them as said, and never as
+# the name, tells what it heard from what it guessed.
+NAME = "哪吒"
+NAME_SENTENCES = ["动画电影《哪吒之魔童闹海》的票房还在上涨。", "今年春节，哪吒的票房还在上涨。",
+                  "不少观众带着孩子去影院看哪吒。"]
+CONTROL_READINGS = ["ma2 zha1", "ne2 sha1", "le2 zha1", "na2 jia1", "ne2 zhi1", "ge2 zha1"]
 
 
 def _seconds(h: str, m: str, s: str, ms: str) -> float:
@@ -107,6 +122,56 @@ def words(work: Path, root: Path) -> None:
     print(f"{len(lines)} word sentences -> {work / 'pairs.tsv'}")
 
 
+def names(work: Path, voices: list[str]) -> None:
+    """Speak NAME_SENTENCES with the product's reading of NAME and with each control reading."""
+    import numpy as np
+    from scipy.io import wavfile
+
+    sys.path.insert(0, str(ROOT))
+    from briefing.speak.kokoro import KokoroEngine
+    from briefing.text.speakable import speakable
+
+    work.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for reading in ["product", *CONTROL_READINGS]:
+        engine = KokoroEngine(pronunciations=[] if reading == "product" else [(NAME, reading)])
+        for voice in voices:
+            for number, text in enumerate(NAME_SENTENCES):
+                spoken = speakable(text, "zh")
+                clip = engine.synthesize([spoken], voice, "zh", "+0%")
+                pad = np.zeros(clip.rate // 4, np.float32)
+                audio = np.concatenate([pad, *clip.sentences, pad])
+                wav = work / f"name-{reading.replace(' ', '_')}-{voice}-{number}.wav"
+                wavfile.write(wav, clip.rate, (np.clip(audio, -1, 1) * 32767).astype(np.int16))
+                lines.append(f"{wav}\t{spoken}")
+    with open(work / "pairs.tsv", "a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"{len(lines)} name sentences -> {work / 'pairs.tsv'}")
+
+
+def name_report(results: list[dict]) -> None:
+    """Per reading of NAME: how often the judge wrote the name, and how often the syllables said."""
+    by_reading: dict[str, list[str]] = {}
+    for r in results:
+        reading = Path(r["audio"]).stem.split("-")[1].replace("_", " ")
+        by_reading.setdefault(reading, []).append(r["hyp"])
+    for reading, transcripts in by_reading.items():
+        said = READINGS[NAME] if reading == "product" else reading
+        as_name = sum(NAME in t for t in transcripts)
+        as_said = sum(_has_syllables(said.split(), t) for t in transcripts)
+        toneless = sum(_has_syllables(said.split(), t, tones=False) for t in transcripts)
+        print(f"  {NAME} read {said} ({reading}): written {NAME} {as_name}/{len(transcripts)}; heard as said "
+              f"{as_said}/{len(transcripts)}, its syllables whatever the tones {toneless}/{len(transcripts)}; "
+              + " | ".join(transcripts))
+
+
+def _has_syllables(want: list[str], transcript: str, tones: bool = True) -> bool:
+    said = _syllables(transcript)
+    if not tones:
+        want, said = [w.rstrip("12345") for w in want], [s.rstrip("12345") for s in said]
+    return any(said[i:i + len(want)] == want for i in range(len(said) - len(want) + 1))
+
+
 def _plain(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", text).lower() if unicodedata.category(c)[0] in "LN")
 
@@ -149,16 +214,21 @@ def syllable_errors(ref: str, hyp: str, judge_dir: Path) -> tuple[int, int]:
     return sum(edit_ops(ref_syllables, hyp_syllables)), len(ref_syllables)
 
 
-def report(works: list[Path], judge_dir: Path) -> None:
+def report(works: list[Path], judge_dir: Path, judged: str) -> None:
     for work in works:
-        results = [json.loads(line) for line in (work / "judged.jsonl").read_text("utf-8").splitlines() if line]
+        results = [json.loads(line) for line in (work / judged).read_text("utf-8").splitlines() if line]
+        named = [r for r in results if Path(r["audio"]).name.startswith("name-")]
+        if named:
+            print(f"{work / judged}:")
+            name_report(named)
         story = [r for r in results if Path(r["audio"]).name.startswith("story-")]
-        errors = sum(r["sub"] + r["del"] + r["ins"] for r in story)
-        total = sum(r["ref_len"] for r in story)
-        by_sound = [syllable_errors(r["ref"], r["hyp"], judge_dir) for r in story]
-        print(f"{work}: pooled CER {errors / max(1, total):.3f} over {len(story)} stories ({total} characters), "
-              f"syllable+tone error rate {sum(e for e, _ in by_sound) / max(1, sum(n for _, n in by_sound)):.3f}; "
-              "CER per story " + ", ".join(f"{r['cer']:.3f}" for r in story))
+        if story:
+            errors = sum(r["sub"] + r["del"] + r["ins"] for r in story)
+            total = sum(r["ref_len"] for r in story)
+            by_sound = [syllable_errors(r["ref"], r["hyp"], judge_dir) for r in story]
+            print(f"{work}: pooled CER {errors / max(1, total):.3f} over {len(story)} stories ({total} characters), "
+                  f"syllable+tone error rate {sum(e for e, _ in by_sound) / max(1, sum(n for _, n in by_sound)):.3f}; "
+                  "CER per story " + ", ".join(f"{r['cer']:.3f}" for r in story))
         for r in results:
             name = Path(r["audio"]).stem
             if not name.startswith("word-"):
@@ -181,16 +251,22 @@ def main() -> int:
     say = commands.add_parser("words", help="speak one sentence per listed word")
     say.add_argument("work", type=Path)
     say.add_argument("--root", type=Path, default=ROOT, help="the checkout whose voice speaks (default: this one)")
+    name = commands.add_parser("names", help="a name in three sentences, in the product's and control readings")
+    name.add_argument("work", type=Path)
+    name.add_argument("--voices", default="zm_yunxi,zf_xiaoxiao", help="comma-separated Mandarin voices")
     show = commands.add_parser("report", help="per-story and per-word results of judged.jsonl")
     show.add_argument("works", type=Path, nargs="+")
+    show.add_argument("--judged", default="judged.jsonl", help="the judge's output file in each WORK")
     show.add_argument("--judge-dir", type=Path, default=JUDGE_DIR, help="shared/tools/intelligibility")
     args = parser.parse_args()
     if args.command == "stories":
         stories(args.out, args.work, args.margin)
     elif args.command == "words":
         words(args.work, args.root.resolve())
+    elif args.command == "names":
+        names(args.work, args.voices.split(","))
     else:
-        report(args.works, args.judge_dir)
+        report(args.works, args.judge_dir, args.judged)
     return 0
 
 
