@@ -27,14 +27,19 @@ os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 os.environ.setdefault("BRIEFING_SHARED_CPU", "1")
 
 # How `make test` deals the tests out to its xdist workers: the tests of one group run on one
-# worker, so that what they share is set up once in the run. The real offline voice's modules are
-# one group: each worker that loads the model and the Mandarin front end pays about 5 s of CPU,
-# and test_voices says each voice's sentence once per worker. Each module whose module-scoped
-# fixture is costly (a build, a browser, a server, a Dask cluster) is a group of its own. Every
-# other test is dealt out on its own, after the groups (largest first), so the run ends evenly.
-REAL_VOICE_MODULES = ("test_voices", "test_kokoro_calls", "test_voices_text", "test_mandarin")
-SHARED_FIXTURE_MODULES = ("test_audio_assemble", "test_browser", "test_bulletin_quality", "test_cluster",
-                          "test_faults", "test_feed", "test_server")
+# worker, so that what they share is set up once in the run, and no worker sits waiting for
+# another to finish building what both need. The real offline voice's modules are one group:
+# each worker that loads the model and the Mandarin front end pays about 5 s of CPU, and
+# test_voices says each voice's sentence once per worker. Each module whose module-scoped
+# fixture is costly (a build, a browser, a server, a Dask cluster) is a group of its own, and
+# so are the modules that read one build made once per run (build_once: the sample page, the
+# editions). Every other test is dealt out on its own, after the groups (largest first).
+GROUPS = {
+    **dict.fromkeys(("test_voices", "test_kokoro_calls", "test_voices_text", "test_mandarin"), "real offline voice"),
+    **{module: module for module in ("test_audio_assemble", "test_browser", "test_cluster", "test_faults",
+                                     "test_feed", "test_server", "test_daily_show")},
+    **dict.fromkeys(("test_build", "test_bulletin_quality"), "sample build"),
+}
 # Of the tests dealt out alone, these modules' are spread over the run: most of their time is
 # spent waiting on deadlines, slow servers and killed builds. In file order they came last, and
 # the run ended with both cores idle while they waited.
@@ -56,10 +61,7 @@ def pytest_collection_modifyitems(items):
 
 def worker_group(nodeid: str) -> str:
     """The group the test `nodeid` is run in: all of a group's tests go to one worker."""
-    module = module_of(nodeid)
-    if module in REAL_VOICE_MODULES:
-        return "real offline voice"
-    return module if module in SHARED_FIXTURE_MODULES else nodeid
+    return GROUPS.get(module_of(nodeid), nodeid)
 
 
 @pytest.hookimpl(optionalhook=True)
