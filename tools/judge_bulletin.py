@@ -94,9 +94,6 @@ def words(work: Path, root: Path) -> None:
     """Speak WORDS with the offline voice of the checkout at `root` (before/after comparisons)."""
     import importlib
 
-    import numpy as np
-    from scipy.io import wavfile
-
     sys.path.insert(0, str(root))
     from briefing.text.speakable import speakable
 
@@ -108,25 +105,17 @@ def words(work: Path, root: Path) -> None:
     work.mkdir(parents=True, exist_ok=True)
     lines, said = [], []
     for word, text in WORDS.items():
-        spoken = speakable(text, "zh")
-        clip = engine.synthesize([spoken], "zm_yunxi", "zh", "+0%")
-        pad = np.zeros(clip.rate // 4, np.float32)
-        audio = np.concatenate([pad, *clip.sentences, pad])
         wav = work / f"word-{word}.wav"
-        wavfile.write(wav, clip.rate, (np.clip(audio, -1, 1) * 32767).astype(np.int16))
+        spoken = _speak_into(wav, engine, "zm_yunxi", speakable(text, "zh"))
         lines.append(f"{wav}\t{spoken}")
         said.append({"word": word, "wav": str(wav), "phonemes": engine._phonemize(spoken, "zh", False)})
-    with open(work / "pairs.tsv", "a", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+    _add_pairs(work, lines)
     (work / "words.json").write_text(json.dumps(said, ensure_ascii=False, indent=1), "utf-8")
     print(f"{len(lines)} word sentences -> {work / 'pairs.tsv'}")
 
 
 def names(work: Path, voices: list[str]) -> None:
     """Speak NAME_SENTENCES with the product's reading of NAME and with each control reading."""
-    import numpy as np
-    from scipy.io import wavfile
-
     sys.path.insert(0, str(ROOT))
     from briefing.speak.kokoro import KokoroEngine
     from briefing.text.speakable import speakable
@@ -137,16 +126,27 @@ def names(work: Path, voices: list[str]) -> None:
         engine = KokoroEngine(pronunciations=[] if reading == "product" else [(NAME, reading)])
         for voice in voices:
             for number, text in enumerate(NAME_SENTENCES):
-                spoken = speakable(text, "zh")
-                clip = engine.synthesize([spoken], voice, "zh", "+0%")
-                pad = np.zeros(clip.rate // 4, np.float32)
-                audio = np.concatenate([pad, *clip.sentences, pad])
                 wav = work / f"name-{reading.replace(' ', '_')}-{voice}-{number}.wav"
-                wavfile.write(wav, clip.rate, (np.clip(audio, -1, 1) * 32767).astype(np.int16))
-                lines.append(f"{wav}\t{spoken}")
+                lines.append(f"{wav}\t{_speak_into(wav, engine, voice, speakable(text, 'zh'))}")
+    _add_pairs(work, lines)
+    print(f"{len(lines)} name sentences -> {work / 'pairs.tsv'}")
+
+
+def _speak_into(wav: Path, engine, voice: str, spoken: str) -> str:
+    """`spoken` said by `voice` in one synthesis, with 0.25 s of silence either side, written to `wav`."""
+    import numpy as np
+    from scipy.io import wavfile
+
+    clip = engine.synthesize([spoken], voice, "zh", "+0%")
+    pad = np.zeros(clip.rate // 4, np.float32)
+    audio = np.concatenate([pad, *clip.sentences, pad])
+    wavfile.write(wav, clip.rate, (np.clip(audio, -1, 1) * 32767).astype(np.int16))
+    return spoken
+
+
+def _add_pairs(work: Path, lines: list[str]) -> None:
     with open(work / "pairs.tsv", "a", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
-    print(f"{len(lines)} name sentences -> {work / 'pairs.tsv'}")
 
 
 def name_report(results: list[dict]) -> None:
@@ -158,18 +158,19 @@ def name_report(results: list[dict]) -> None:
     for reading, transcripts in by_reading.items():
         said = READINGS[NAME] if reading == "product" else reading
         as_name = sum(NAME in t for t in transcripts)
-        as_said = sum(_has_syllables(said.split(), t) for t in transcripts)
-        toneless = sum(_has_syllables(said.split(), t, tones=False) for t in transcripts)
+        as_said = sum(_find_syllables(said.split(), t) is not None for t in transcripts)
+        toneless = sum(_find_syllables(said.split(), t, tones=False) is not None for t in transcripts)
         print(f"  {NAME} read {said} ({reading}): written {NAME} {as_name}/{len(transcripts)}; heard as said "
               f"{as_said}/{len(transcripts)}, its syllables whatever the tones {toneless}/{len(transcripts)}; "
               + " | ".join(transcripts))
 
 
-def _has_syllables(want: list[str], transcript: str, tones: bool = True) -> bool:
+def _find_syllables(want: list[str], transcript: str, tones: bool = True) -> list[str] | None:
+    """The first run of the transcript's syllables (as pinyin) that reads `want`, with or without tones."""
     said = _syllables(transcript)
-    if not tones:
-        want, said = [w.rstrip("12345") for w in want], [s.rstrip("12345") for s in said]
-    return any(said[i:i + len(want)] == want for i in range(len(said) - len(want) + 1))
+    key = (lambda syllables: syllables) if tones else (lambda syllables: [s.rstrip("12345") for s in syllables])
+    return next((said[i:i + len(want)] for i in range(len(said) - len(want) + 1)
+                 if key(said[i:i + len(want)]) == key(want)), None)
 
 
 def _plain(text: str) -> str:
@@ -193,13 +194,11 @@ def heard(word: str, transcript: str) -> tuple[str, str]:
             return "right", word
         return "written as the word (its reading not told)", word  # 看得 is 看得 whether de5 or de2
     want = READINGS[word].split()
-    said = _syllables(transcript)
-    windows = [said[i:i + len(want)] for i in range(len(said) - len(want) + 1)]
-    if want in windows:
+    if _find_syllables(want, transcript) is not None:
         return "right", " ".join(want)
-    toneless = [w for w in windows if [s.rstrip("12345") for s in w] == [s.rstrip("12345") for s in want]]
-    if toneless:
-        return "same syllables, other tones", " ".join(toneless[0])
+    toneless = _find_syllables(want, transcript, tones=False)
+    if toneless is not None:
+        return "same syllables, other tones", " ".join(toneless)
     return "no", ""
 
 
