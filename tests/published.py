@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, STANDIN, brief_wording, run_cli
 
 NEWS = [
     {"id": "1", "title": "城市新地铁线路开通", "body": "新的地铁线路今天开通。乘客可以免费试乘一周。"},
@@ -37,15 +37,9 @@ def fake_edge_service() -> Iterator[object]:
 
 
 def build_episode(out: Path, date: str, news: list[dict] = NEWS, *options: str, config: Path | None = None):
-    """Build one small episode for `date` into `out` (with briefing.toml `config`); returns the CLI result.
-    The same news on several dates is read each time (--allow-repeats: these tests are about the feed,
-    not the news)."""
-    source = out.parent / f"news-{date}-{len(list(out.parent.glob('news-*')))}.json"
-    source.write_text(json.dumps(news, ensure_ascii=False), encoding="utf-8")
-    result = run_cli(*(["--config", config] if config else []), "build", source, "--engine", "standin",
-                     "--offline-engine", "standin", "--out", out, "--date", date, "--allow-repeats", *options)
-    assert result.exit_code == 0, result.output
-    return result
+    """build_standin reading the same news on several dates each time (--allow-repeats: these tests
+    are about the feed, not the news)."""
+    return build_standin(out, date, news, "--allow-repeats", *options, config=config)
 
 
 def copy_folder(built: Path, out: Path) -> Path:
@@ -110,11 +104,13 @@ def assert_folder_consistent(out: Path) -> list[str]:
     return named
 
 
-def build_standin(out: Path, date: str, news: list[dict] = NEWS, *options: str, expect: int = 0):
-    """Build one small episode with the stand-in voice; returns the CLI result."""
+def build_standin(out: Path, date: str, news: list[dict] = NEWS, *options: str, config: Path | None = None,
+                  expect: int = 0):
+    """Build one small episode for `date` into `out` with the stand-in voice and briefing.toml `config`
+    (else the brief wording); returns the CLI result."""
+    config = config or brief_wording(out.parent)
     source = out.parent / f"news-{date}-{len(list(out.parent.glob('news-*')))}.json"
     source.write_text(json.dumps(news, ensure_ascii=False), encoding="utf-8")
-    result = run_cli("build", source, "--engine", "standin", "--offline-engine", "standin", "--out", out,
-                     "--date", date, *options)
+    result = run_cli("--config", config, "build", source, *STANDIN, "--out", out, "--date", date, *options)
     assert result.exit_code == expect, result.output
     return result
