@@ -18,11 +18,21 @@ from types import SimpleNamespace
 
 import pytest
 from audio_probe import duration
-from conftest import ROOT, STANDIN, free_port, python_process, run_cli, write_news
+from conftest import (
+    BRIEF_WORDING,
+    ROOT,
+    STANDIN,
+    brief_wording,
+    free_port,
+    python_process,
+    run_cli,
+    write_news,
+)
 
 distributed = pytest.importorskip("distributed")
 
 from briefing.speak.cluster import worker_counts
+from briefing.speak.standin import DELAY_VARIABLE
 
 DATE = "2025-03-04"
 STORIES = [
@@ -33,9 +43,9 @@ STORIES = [
 
 
 @contextmanager
-def dask_cluster(folder: Path, workers: int = 2, **env: str) -> Iterator[SimpleNamespace]:
+def dask_cluster(folder: Path, workers: int = 2) -> Iterator[SimpleNamespace]:
     """A scheduler and `workers` single-threaded workers (no nanny: a killed worker stays dead)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), **env)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     address = f"tcp://127.0.0.1:{free_port()}"
     procs: list[subprocess.Popen] = []
     client = None
@@ -96,7 +106,7 @@ def assert_same_timeline(a: dict, b: dict, tolerance: float = 0.010) -> None:
 def test_workers_synthesize_and_the_bulletin_equals_a_local_build(tmp_path, cluster):
     news = write_news(tmp_path, STORIES)
     before = stories_done(cluster)
-    remote = run_cli("build", news, *STANDIN, "--out", tmp_path / "remote", "--date", DATE,
+    remote = run_cli("--config", brief_wording(tmp_path), "build", news, *STANDIN, "--out", tmp_path / "remote", "--date", DATE,
                      "--cluster", cluster.address)
     assert remote.exit_code == 0, remote.output
     assert f"stories synthesized by the workers of {cluster.address}" in remote.output
@@ -105,7 +115,8 @@ def test_workers_synthesize_and_the_bulletin_equals_a_local_build(tmp_path, clus
     # cached here, by the client: one entry per spoken segment (opening, closing, 3 headlines, 3 leads, 2 transitions)
     assert len(list((tmp_path / "remote" / ".cache").rglob("*.npz"))) == 10
 
-    local = run_cli("build", news, *STANDIN, "--out", tmp_path / "local", "--date", DATE)
+    local = run_cli("--config", brief_wording(tmp_path), "build", news, *STANDIN, "--out", tmp_path / "local",
+                    "--date", DATE)
     assert local.exit_code == 0, local.output
     assert_same_timeline(published(tmp_path / "remote"), published(tmp_path / "local"))
     assert sum(stories_done(cluster).values()) == sum(after.values())  # the local build used no worker
@@ -121,10 +132,89 @@ def test_a_local_build_does_not_import_dask(tmp_path):
     assert proc.stdout.split() == ["0", "False", "False"], proc.stdout + proc.stderr
 
 
-def test_a_worker_killed_mid_story_has_its_story_done_by_another(tmp_path):
+# `python -m briefing` as started from a shell, Ctrl-C raising KeyboardInterrupt: a child inherits the
+# test process's signal mask and ignored signals, which its threads (dask's, the servers') may have changed
+AS_FROM_A_TERMINAL = ("import runpy, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); "
+                      "signal.signal(signal.SIGINT, signal.default_int_handler); sys.argv[0] = 'briefing'; "
+                      "runpy.run_module('briefing', run_name='__main__')")
+
+
+def _speak_keys(client) -> set[str]:
+    return {str(key) for keys in client.processing().values() for key in keys
+            if str(key).startswith("briefing-speak-")}
+
+
+def _worker_with_a_story(client, deadline: float, seen: frozenset[str] = frozenset()) -> str:
+    """A worker processing a story; `seen`: keys of an earlier build the scheduler may still list."""
+    while time.monotonic() < deadline:
+        for worker, keys in client.processing().items():
+            if any(str(key).startswith("briefing-speak-") and str(key) not in seen for key in keys):
+                return worker
+        time.sleep(0.05)
+    raise AssertionError("no story reached a worker")
+
+
+def test_shows_builds_each_show_and_a_broken_one_fails_alone(tmp_path, cluster):
+    news = write_news(tmp_path, STORIES[:2])
+    folders = []
+    for name, extra in (("city", ""), ("broken", 'item_seconds = "long"\n'), ("sport", "")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "briefing.toml").write_text(f'{BRIEF_WORDING}[show]\ntitle = "{name}"\n[build]\n{extra}\n'
+                                              f'[[sources]]\npath = "{news}"\n', encoding="utf-8")
+        folders.append(folder)
+    result = run_cli("shows", *folders, *STANDIN, "--date", DATE, "--cluster", cluster.address)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith(f"ok   {folders[0]}: episode {DATE}") for line in lines), result.output
+    assert any(line.startswith(f"ok   {folders[2]}: episode {DATE}") for line in lines), result.output
+    assert f"FAIL {folders[1]}: {folders[1] / 'briefing.toml'} [build] item_seconds: must be a number" in result.output
+    assert "shows: 2 of 3 built, 1 failed" in result.output
+    for good in (folders[0], folders[2]):
+        assert len(json.loads((good / "output" / "episodes.json").read_text("utf-8"))["episodes"]) == 1
+        assert (good / "output" / "feed.xml").is_file()
+    assert not (folders[1] / "output").exists()
+    loaded = [counts["engines"] for counts in cluster.client.run(worker_counts).values()]
+    assert max(loaded) == 1  # each worker created the voice once for every show and build
+
+
+def test_an_unreachable_cluster_fails_in_one_line_or_builds_locally_when_allowed(tmp_path):
+    news = write_news(tmp_path, STORIES[:1])
+    config = tmp_path / "briefing.toml"
+    config.write_text(f'[cluster]\naddress = "tcp://127.0.0.1:{free_port()}"\nconnect_timeout = 1\n', "utf-8")
+    failed = run_cli("--config", config, "build", news, *STANDIN, "--out", tmp_path / "out")
+    assert failed.exit_code == 4
+    assert failed.output.count("\n") == 1 and "cannot reach the cluster scheduler" in failed.output
+    assert not (tmp_path / "out" / "feed.xml").exists()
+    local = run_cli("--config", config, "build", news, *STANDIN, "--out", tmp_path / "out",
+                    "--cluster-fallback", "local")
+    assert local.exit_code == 0, local.output
+    assert "built locally instead" in local.output and (tmp_path / "out" / "feed.xml").is_file()
+
+
+@contextmanager
+def slow_stories(cluster, seconds: float = 1.5) -> Iterator[SimpleNamespace]:
+    """The cluster with every story taking `seconds` longer on its workers (the stand-in voice's delay)."""
+    def set_delay(value: str | None) -> None:  # nested: sent to the workers by value, not by module name
+        import os
+
+        if value is None:
+            os.environ.pop(DELAY_VARIABLE, None)
+        else:
+            os.environ[DELAY_VARIABLE] = value
+
+    cluster.client.run(set_delay, str(seconds))
+    try:
+        yield cluster
+    finally:
+        cluster.client.run(set_delay, None)
+
+
+# Last in the module: it kills one of the module cluster's two workers.
+def test_a_worker_killed_mid_story_has_its_story_done_by_another(tmp_path, cluster):
     news = write_news(tmp_path, STORIES)
     out = tmp_path / "out"
-    with dask_cluster(tmp_path, BRIEFING_STANDIN_DELAY="1.5") as slow:
+    with slow_stories(cluster) as slow:
         build = subprocess.Popen([sys.executable, "-m", "briefing", "build", str(news), *STANDIN, "--out", str(out),
                                   "--date", DATE, "--cluster", slow.address],
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
@@ -161,63 +251,3 @@ def test_a_worker_killed_mid_story_has_its_story_done_by_another(tmp_path):
             build.wait()
         assert build.returncode == 130 and "interrupted" in output, output
         assert {name: (out / name).read_bytes() for name in feed} == feed
-
-
-# `python -m briefing` as started from a shell, Ctrl-C raising KeyboardInterrupt: a child inherits the
-# test process's signal mask and ignored signals, which its threads (dask's, the servers') may have changed
-AS_FROM_A_TERMINAL = ("import runpy, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); "
-                      "signal.signal(signal.SIGINT, signal.default_int_handler); sys.argv[0] = 'briefing'; "
-                      "runpy.run_module('briefing', run_name='__main__')")
-
-
-def _speak_keys(client) -> set[str]:
-    return {str(key) for keys in client.processing().values() for key in keys
-            if str(key).startswith("briefing-speak-")}
-
-
-def _worker_with_a_story(client, deadline: float, seen: frozenset[str] = frozenset()) -> str:
-    """A worker processing a story; `seen`: keys of an earlier build the scheduler may still list."""
-    while time.monotonic() < deadline:
-        for worker, keys in client.processing().items():
-            if any(str(key).startswith("briefing-speak-") and str(key) not in seen for key in keys):
-                return worker
-        time.sleep(0.05)
-    raise AssertionError("no story reached a worker")
-
-
-def test_shows_builds_each_show_and_a_broken_one_fails_alone(tmp_path, cluster):
-    news = write_news(tmp_path, STORIES[:2])
-    folders = []
-    for name, extra in (("city", ""), ("broken", 'item_seconds = "long"\n'), ("sport", "")):
-        folder = tmp_path / name
-        folder.mkdir()
-        (folder / "briefing.toml").write_text(f'[show]\ntitle = "{name}"\n[build]\n{extra}\n[[sources]]\n'
-                                              f'path = "{news}"\n', encoding="utf-8")
-        folders.append(folder)
-    result = run_cli("shows", *folders, *STANDIN, "--date", DATE, "--cluster", cluster.address)
-    assert result.exit_code == 1, result.output
-    lines = result.output.splitlines()
-    assert any(line.startswith(f"ok   {folders[0]}: episode {DATE}") for line in lines), result.output
-    assert any(line.startswith(f"ok   {folders[2]}: episode {DATE}") for line in lines), result.output
-    assert f"FAIL {folders[1]}: {folders[1] / 'briefing.toml'} [build] item_seconds: must be a number" in result.output
-    assert "shows: 2 of 3 built, 1 failed" in result.output
-    for good in (folders[0], folders[2]):
-        assert len(json.loads((good / "output" / "episodes.json").read_text("utf-8"))["episodes"]) == 1
-        assert (good / "output" / "feed.xml").is_file()
-    assert not (folders[1] / "output").exists()
-    loaded = [counts["engines"] for counts in cluster.client.run(worker_counts).values()]
-    assert max(loaded) == 1  # each worker created the voice once for every show and build
-
-
-def test_an_unreachable_cluster_fails_in_one_line_or_builds_locally_when_allowed(tmp_path):
-    news = write_news(tmp_path, STORIES[:1])
-    config = tmp_path / "briefing.toml"
-    config.write_text(f'[cluster]\naddress = "tcp://127.0.0.1:{free_port()}"\nconnect_timeout = 1\n', "utf-8")
-    failed = run_cli("--config", config, "build", news, *STANDIN, "--out", tmp_path / "out")
-    assert failed.exit_code == 4
-    assert failed.output.count("\n") == 1 and "cannot reach the cluster scheduler" in failed.output
-    assert not (tmp_path / "out" / "feed.xml").exists()
-    local = run_cli("--config", config, "build", news, *STANDIN, "--out", tmp_path / "out",
-                    "--cluster-fallback", "local")
-    assert local.exit_code == 0, local.output
-    assert "built locally instead" in local.output and (tmp_path / "out" / "feed.xml").is_file()
