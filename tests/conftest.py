@@ -37,30 +37,23 @@ os.environ.setdefault("BRIEFING_SHARED_CPU", "1")
 # test_voices says each voice's sentence once per worker. Each module whose module-scoped
 # fixture is costly (a build, a browser, a server, a Dask cluster) is a group of its own, and
 # so are the modules that read one build made once per run (build_once: the sample page, the
-# editions). Every other test is dealt out on its own, after the groups (largest first).
+# editions). The modules whose tests mostly wait (on deadlines, slow servers, killed builds)
+# are one group too: one worker waits through them early in the run while the other two keep
+# both cores busy. Dealt out one at a time, they were left for the end of the run, and the cores
+# sat half idle for its last 40 s while two or three workers waited at once. Every other test
+# is dealt out on its own, after the groups (largest first).
+WAITING_MODULES = ("test_hostile_fetch", "test_reliability")
 GROUPS = {
     **dict.fromkeys(("test_voices", "test_kokoro_calls", "test_voices_text", "test_mandarin"), "real offline voice"),
     **{module: module for module in ("test_audio_assemble", "test_browser", "test_cluster", "test_faults",
                                      "test_feed", "test_server", "test_daily_show")},
     **dict.fromkeys(("test_build", "test_bulletin_quality"), "sample build"),
+    **dict.fromkeys(WAITING_MODULES, "waiting on deadlines"),
 }
-# Of the tests dealt out alone, these modules' are spread over the run: most of their time is
-# spent waiting on deadlines, slow servers and killed builds. In file order they came last, and
-# the run ended with both cores idle while they waited.
-WAITING_MODULES = ("test_hostile_fetch", "test_reliability")
 
 
 def module_of(nodeid: str) -> str:
     return Path(nodeid.split("::")[0]).stem
-
-
-def pytest_collection_modifyitems(items):
-    """The waiting modules' tests evenly among the others (each kind keeps its own order)."""
-    waiting = [item for item in items if module_of(item.nodeid) in WAITING_MODULES]
-    others = [item for item in items if module_of(item.nodeid) not in WAITING_MODULES]
-    place = {id(item): (number + 0.5) / len(waiting) for number, item in enumerate(waiting)}
-    place.update({id(item): number / len(others) for number, item in enumerate(others)})
-    items.sort(key=lambda item: place[id(item)])
 
 
 def worker_group(nodeid: str) -> str:
