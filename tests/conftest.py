@@ -106,6 +106,12 @@ def run_cli(*args: str):
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
+def brief_build(folder: Path, *args, debug: bool = False):
+    """`briefing build ARGS` in-process with the stand-in voice and the brief wording (its briefing.toml
+    written in `folder`): for tests about neither the voice nor the wording."""
+    return run_cli(*(["--debug"] if debug else []), "--config", brief_wording(folder), "build", *args, *STANDIN)
+
+
 class Hung(BaseException):  # not an Exception: the CLI's own handler must not turn it into exit 70
     pass
 

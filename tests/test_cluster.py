@@ -22,7 +22,7 @@ from conftest import (
     BRIEF_WORDING,
     ROOT,
     STANDIN,
-    brief_wording,
+    brief_build,
     free_port,
     python_process,
     run_cli,
@@ -106,8 +106,7 @@ def assert_same_timeline(a: dict, b: dict, tolerance: float = 0.010) -> None:
 def test_workers_synthesize_and_the_bulletin_equals_a_local_build(tmp_path, cluster):
     news = write_news(tmp_path, STORIES)
     before = stories_done(cluster)
-    remote = run_cli("--config", brief_wording(tmp_path), "build", news, *STANDIN, "--out", tmp_path / "remote", "--date", DATE,
-                     "--cluster", cluster.address)
+    remote = brief_build(tmp_path, news, "--out", tmp_path / "remote", "--date", DATE, "--cluster", cluster.address)
     assert remote.exit_code == 0, remote.output
     assert f"stories synthesized by the workers of {cluster.address}" in remote.output
     after = stories_done(cluster)
@@ -115,8 +114,7 @@ def test_workers_synthesize_and_the_bulletin_equals_a_local_build(tmp_path, clus
     # cached here, by the client: one entry per spoken segment (opening, closing, 3 headlines, 3 leads, 2 transitions)
     assert len(list((tmp_path / "remote" / ".cache").rglob("*.npz"))) == 10
 
-    local = run_cli("--config", brief_wording(tmp_path), "build", news, *STANDIN, "--out", tmp_path / "local",
-                    "--date", DATE)
+    local = brief_build(tmp_path, news, "--out", tmp_path / "local", "--date", DATE)
     assert local.exit_code == 0, local.output
     assert_same_timeline(published(tmp_path / "remote"), published(tmp_path / "local"))
     assert sum(stories_done(cluster).values()) == sum(after.values())  # the local build used no worker

@@ -19,7 +19,7 @@ from conftest import (
     ENGLISH_SAMPLE,
     SAMPLE_PAGE,
     STANDIN,
-    brief_wording,
+    brief_build,
     build_once,
     run_cli,
     write_news,
@@ -74,8 +74,8 @@ def headlines(out: Path, date: str) -> list[str]:
 
 
 def build(feed_url: str, out: Path, date: str, *extra: str):
-    result = run_cli("--config", brief_wording(out.parent), "build", feed_url, *STANDIN, "--out", out, "--date", date,
-                     "--item-seconds", "8", *extra)  # short leads: which stories are read is tested
+    result = brief_build(out.parent, feed_url, "--out", out, "--date", date,
+                         "--item-seconds", "8", *extra)  # short leads: which stories are read is tested
     assert result.exit_code == 0, result.output
     return result
 
@@ -114,11 +114,11 @@ def test_the_same_story_under_another_title_and_link_is_still_a_repeat(tmp_path)
     out = tmp_path / "out"
     first = write_news(tmp_path, [{"id": "x1", "title": STORIES["d"][0], "body": STORIES["d"][1]},
                                   {"id": "x2", "title": STORIES["e"][0], "body": STORIES["e"][1]}], "day1.json")
-    run_cli("--config", brief_wording(tmp_path), "build", first, *STANDIN, "--out", out, "--date", "2025-04-01")
+    brief_build(tmp_path, first, "--out", out, "--date", "2025-04-01")
     retold = STORIES["d"][1].replace("本市", "我市")  # the same lead, lightly edited, new title and id
     second = write_news(tmp_path, [{"id": "y1", "title": "三中机器人队夺得省赛第一", "body": retold},
                                    {"id": "y2", "title": STORIES["f"][0], "body": STORIES["f"][1]}], "day2.json")
-    result = run_cli("--config", brief_wording(tmp_path), "build", second, *STANDIN, "--out", out, "--date", "2025-04-02")
+    result = brief_build(tmp_path, second, "--out", out, "--date", "2025-04-02")
     assert result.exit_code == 0, result.output
     assert headlines(out, "2025-04-02") == [STORIES["f"][0]]
     assert "三中机器人队夺得省赛第一 (2025-04-01)" in result.stdout
@@ -127,11 +127,11 @@ def test_the_same_story_under_another_title_and_link_is_still_a_repeat(tmp_path)
 def test_a_build_that_fails_leaves_the_memory_of_the_last_episode(tmp_path):
     out = tmp_path / "out"
     news = write_news(tmp_path, [{"id": "1", "title": STORIES["g"][0], "body": STORIES["g"][1]}], "day1.json")
-    assert run_cli("--config", brief_wording(tmp_path), "build", news, *STANDIN, "--out", out, "--date", "2025-05-01").exit_code == 0
+    assert brief_build(tmp_path, news, "--out", out, "--date", "2025-05-01").exit_code == 0
     before = (out / "broadcast.json").read_bytes()
     unreadable = write_news(tmp_path, [{"id": "2", "title": STORIES["h"][0], "body": STORIES["h"][1]},
                                        {"id": "3", "title": "☀️☀️", "body": "🌧️🌧️🌧️"}], "day2.json")
-    failed = run_cli("--config", brief_wording(tmp_path), "build", unreadable, *STANDIN, "--out", out, "--date", "2025-05-02")
+    failed = brief_build(tmp_path, unreadable, "--out", out, "--date", "2025-05-02")
     assert failed.exit_code == 4
     assert (out / "broadcast.json").read_bytes() == before
 
@@ -139,8 +139,8 @@ def test_a_build_that_fails_leaves_the_memory_of_the_last_episode(tmp_path):
 def test_nothing_new_is_a_clear_error(tmp_path):
     out = tmp_path / "out"
     news = write_news(tmp_path, [{"id": "1", "title": STORIES["i"][0], "body": STORIES["i"][1]}])
-    assert run_cli("--config", brief_wording(tmp_path), "build", news, *STANDIN, "--out", out, "--date", "2025-06-01").exit_code == 0
-    result = run_cli("--config", brief_wording(tmp_path), "build", news, *STANDIN, "--out", out, "--date", "2025-06-02")
+    assert brief_build(tmp_path, news, "--out", out, "--date", "2025-06-01").exit_code == 0
+    result = brief_build(tmp_path, news, "--out", out, "--date", "2025-06-02")
     assert result.exit_code == 2
     assert "--allow-repeats" in result.stderr and "Traceback" not in result.output
 
@@ -195,7 +195,7 @@ def test_a_story_in_two_sources_is_read_once_from_its_fullest_copy_and_ranks_hig
     second = write_news(tmp_path, [{"id": "4", "title": STORIES["c"][0], "body": STORIES["c"][1]},
                                    {"id": "5", "title": STORIES["e"][0], "body": STORIES["e"][1]}], "two.json")
     out = tmp_path / "out"
-    result = run_cli("--config", brief_wording(tmp_path), "build", first, second, *STANDIN, "--out", out, "--date", "2025-07-01")
+    result = brief_build(tmp_path, first, second, "--out", out, "--date", "2025-07-01")
     assert result.exit_code == 0, result.output
     read = _chapter_titles(out)
     assert read.count(STORIES["c"][0]) == 1
@@ -435,19 +435,19 @@ ENGLISH = [
 
 def test_english_repeats_are_found_by_their_lead_and_the_window_is_repeat_days(tmp_path):
     out = tmp_path / "out"
-    assert run_cli("--config", brief_wording(tmp_path), "build", write_news(tmp_path, ENGLISH, "d1.json"), *STANDIN, "--out", out,
+    assert brief_build(tmp_path, write_news(tmp_path, ENGLISH, "d1.json"), "--out", out,
                    "--date", "2025-08-01").exit_code == 0
     retitled = [{"id": "n1", "title": "Late ferry for night owls",
                  "body": ENGLISH[0]["body"].replace("next Monday", "Monday")},
                 {"id": "n2", "title": "Market hall reopens", "body": "The old market hall reopened after a year of "
                  "repairs, with forty stalls and a new roof that lets in daylight."}]
-    day2 = run_cli("--debug", "--config", brief_wording(tmp_path), "build", write_news(tmp_path, retitled, "d2.json"), *STANDIN, "--out", out,
-                   "--date", "2025-08-02")
+    day2 = brief_build(tmp_path, write_news(tmp_path, retitled, "d2.json"), "--out", out,
+                       "--date", "2025-08-02", debug=True)
     assert day2.exit_code == 0, day2.output
     assert headlines(out, "2025-08-02") == ["Market hall reopens"]
     assert "left out: Late ferry for night owls (already read on 2025-08-01)" in day2.stderr  # the --debug log
     # four days later the school story is old enough to be read again (repeat_days = 3)
-    day5 = run_cli("--config", brief_wording(tmp_path), "build", write_news(tmp_path, ENGLISH[1:], "d5.json"), *STANDIN, "--out", out,
+    day5 = brief_build(tmp_path, write_news(tmp_path, ENGLISH[1:], "d5.json"), "--out", out,
                    "--date", "2025-08-05")
     assert day5.exit_code == 0, day5.output
     assert headlines(out, "2025-08-05") == [ENGLISH[1]["title"]]

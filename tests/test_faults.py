@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import BRIEF_WORDING, run_cli
+from conftest import brief_wording, run_cli
 from published import NEWS, assert_folder_consistent, build_standin, copy_folder
 
 OTHER_NEWS = [{"id": "3", "title": "新图书馆开放", "body": "城东新图书馆今天开放。藏书五十万册。"}]
@@ -106,8 +106,7 @@ def _cover(path: Path, size: int = 1400) -> Path:
 def test_a_broken_cover_is_refused_at_load_and_the_published_one_stays(tmp_path):
     out = tmp_path / "out"
     cover = _cover(tmp_path / "cover.png")
-    config = tmp_path / "briefing.toml"
-    config.write_text(f'{BRIEF_WORDING}[show]\ncover = "{cover}"\n[publish]\nout_dir = "{out}"\n', encoding="utf-8")
+    config = brief_wording(tmp_path, f'[show]\ncover = "{cover}"\n[publish]\nout_dir = "{out}"\n')
     source = tmp_path / "news.json"
     source.write_text(json.dumps(NEWS, ensure_ascii=False), encoding="utf-8")
     args = ("build", source, "--engine", "standin", "--offline-engine", "standin", "--date", "2025-04-01")

@@ -10,7 +10,7 @@ import threading
 import time
 
 import pytest
-from conftest import STANDIN, brief_wording, briefing_process, run_cli
+from conftest import brief_build, briefing_process, run_cli
 from conftest import briefing_in_process as briefing
 from hostile_server import HostileServer
 
@@ -295,7 +295,7 @@ def test_merges_are_counted_in_the_build_summary(tmp_path):
     stories = _stories(4) + [dict(_stories(1)[0], id="again")]
     path = tmp_path / "news.json"
     path.write_text(json.dumps(stories, ensure_ascii=False), encoding="utf-8")
-    result = run_cli("--config", brief_wording(tmp_path), "build", path, *STANDIN, "--out", tmp_path / "out",
+    result = brief_build(tmp_path, path, "--out", tmp_path / "out",
                      "--item-seconds", "5")  # short: the summary, not the audio, is tested
     assert result.exit_code == 0, result.output
     assert "1 duplicate story read once" in result.output
